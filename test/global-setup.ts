@@ -1,0 +1,2 @@
+// Filled in by the core test harness: checks that the real parts (PostgreSQL, sshd, chromium) exist.
+export default function setup(): void {}
