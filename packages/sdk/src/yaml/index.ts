@@ -1,0 +1,8 @@
+export {
+  type ParsedDocument,
+  type ParsedYaml,
+  parseYamlDocuments,
+  type SourcePosition,
+  splitPath,
+  type YamlProblem,
+} from './yaml-documents.js';

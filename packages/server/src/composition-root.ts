@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { PontConfig } from './config.js';
+import { type Db, openDatabase } from './db/database.js';
+import { kyselyTransactor } from './db/transactor.js';
+import { createMetrics, type Metrics } from './http/metrics.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import { createTopic, type Topic } from './lib/topic.js';
+import { type AuditService, createAuditService, createKyselyAuditStore } from './modules/audit/index.js';
+import {
+  type AuthService,
+  createAuthService,
+  createKyselyAuthStore,
+  createLoginThrottle,
+} from './modules/auth/index.js';
+import { environmentKind, nodeKind, projectKind } from './modules/core/index.js';
+import { type Authorizer, createAuthorizer, policyKind } from './modules/policies/index.js';
+import {
+  createKindRegistry,
+  createKyselyResourceStore,
+  createResourceService,
+  type KindRegistry,
+  type ResourceChange,
+  type ResourceService,
+} from './modules/resources/index.js';
+import { createSecretBox, loadSecretKey, type SecretBox, secretKind } from './modules/secrets/index.js';
+
+/** Everything the server is made of, wired once; `app.ts` turns it into HTTP routes. */
+export interface Pont {
+  config: PontConfig;
+  logger: Logger;
+  db: Db;
+  clock: Clock;
+  kinds: KindRegistry;
+  secretBox: SecretBox;
+  authorizer: Authorizer;
+  resourceChanges: Topic<ResourceChange>;
+  metrics: Metrics;
+  resources: ResourceService;
+  auth: AuthService;
+  audit: AuditService;
+  /** Stops background work and closes the database. */
+  close(): Promise<void>;
+}
+
+export async function createPont(
+  config: PontConfig,
+  logger: Logger,
+  clock: Clock = systemClock,
+): Promise<Pont> {
+  const db = openDatabase({ url: config.databaseUrl, sqliteFile: join(config.dataDir, 'pont.db') });
+  await db.migrate();
+  const secretBox = createSecretBox(loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key')));
+
+  const kinds = createKindRegistry();
+  for (const kind of [projectKind, environmentKind, nodeKind, secretKind(secretBox), policyKind])
+    kinds.register(kind);
+
+  const reader = createKyselyResourceStore(db.kysely);
+  const authorizer = createAuthorizer({
+    policies: async () => (await reader.list('Policy', undefined)).items,
+    environments: async () => (await reader.list('Environment', undefined)).items,
+  });
+  const resourceChanges = createTopic<ResourceChange>();
+  const auditStore = createKyselyAuditStore(db.kysely);
+
+  const resources = createResourceService({
+    kinds,
+    transactor: kyselyTransactor(db.kysely, (ex) => ({
+      resources: createKyselyResourceStore(ex),
+      audit: createKyselyAuditStore(ex),
+    })),
+    reader,
+    authorizer,
+    clock,
+    changes: resourceChanges,
+  });
+  const auth = createAuthService({
+    store: createKyselyAuthStore(db.kysely),
+    audit: auditStore,
+    authorizer,
+    throttle: createLoginThrottle(),
+    clock,
+  });
+  const audit = createAuditService({ store: auditStore, authorizer });
+
+  return {
+    config,
+    logger,
+    db,
+    clock,
+    kinds,
+    secretBox,
+    authorizer,
+    resourceChanges,
+    metrics: createMetrics(),
+    resources,
+    auth,
+    audit,
+    async close() {
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+
+export interface PontConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; unset means SQLite in dataDir. */
+  databaseUrl?: string;
+  secretKey?: string;
+  adminPassword?: string;
+  logLevel: string;
+  /** Largest accepted request body, bytes. */
+  bodyLimit: number;
+  /** Seed the demo project on a fresh database. */
+  demo: boolean;
+  /** Mark cookies Secure (behind TLS). */
+  secureCookies: boolean;
+  /** Built web console; unset disables serving it. */
+  webDir?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return !['0', 'false', 'no', 'off'].includes(value.toLowerCase());
+}
+
+function integer(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return n;
+}
+
+/** Configuration from PONT_* variables; `overrides` (command-line flags) win. */
+export function loadConfig(env: Env = process.env, overrides: Partial<PontConfig> = {}): PontConfig {
+  const config: PontConfig = {
+    port: integer('PONT_PORT', env.PONT_PORT, 8080),
+    host: env.PONT_HOST || '127.0.0.1',
+    dataDir: resolve(env.PONT_DATA_DIR || '.pont'),
+    logLevel: env.PONT_LOG_LEVEL || 'info',
+    bodyLimit: integer('PONT_BODY_LIMIT', env.PONT_BODY_LIMIT, 1024 * 1024),
+    demo: flag(env.PONT_DEMO, true),
+    secureCookies: flag(env.PONT_SECURE_COOKIES, false),
+  };
+  if (env.PONT_DATABASE_URL) config.databaseUrl = env.PONT_DATABASE_URL;
+  if (env.PONT_SECRET_KEY) config.secretKey = env.PONT_SECRET_KEY;
+  if (env.PONT_ADMIN_PASSWORD) config.adminPassword = env.PONT_ADMIN_PASSWORD;
+  if (env.PONT_WEB_DIR) config.webDir = resolve(env.PONT_WEB_DIR);
+  const merged = {
+    ...config,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
+  };
+  if (overrides.dataDir) merged.dataDir = resolve(overrides.dataDir);
+  return merged;
+}

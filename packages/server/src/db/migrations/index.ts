@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-core.js';
+
+/**
+ * Append-only: a released migration is never edited, a change is a new file. Names sort in
+ * order of application.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001-core': m0001,
+};

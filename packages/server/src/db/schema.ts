@@ -1,0 +1,93 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Timestamps are ISO 8601 UTC strings on both databases so ordering and comparison agree. */
+type Iso = string;
+
+export interface ResourcesTable {
+  kind: string;
+  /** '' for cluster-wide resources (Project, cluster Policy). */
+  project: string;
+  name: string;
+  uid: string;
+  api_version: string;
+  labels: string;
+  spec: string;
+  status: string;
+  resource_version: number;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface CountersTable {
+  name: string;
+  value: number;
+}
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: string;
+  groups: string;
+  disabled: number;
+  created_at: Iso;
+  updated_at: Iso;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Iso;
+  expires_at: Iso;
+}
+
+export interface TokensTable {
+  id: string;
+  name: string;
+  token_hash: string;
+  /** api | client | frontend */
+  type: string;
+  role: string;
+  owner_user_id: string;
+  project: string | null;
+  environment: string | null;
+  created_at: Iso;
+  expires_at: Iso | null;
+  revoked_at: Iso | null;
+  last_used_at: Iso | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  time: Iso;
+  actor: string;
+  actor_type: string;
+  action: string;
+  kind: string;
+  project: string;
+  name: string;
+  environment: string | null;
+  source_ip: string | null;
+  diff: string;
+  message: string | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  resources: ResourcesTable;
+  counters: CountersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  tokens: TokensTable;
+  audit_events: AuditEventsTable;
+  meta: MetaTable;
+}
+
+// Re-exported so later tables can use them without importing kysely directly.
+export type { ColumnType, Generated };

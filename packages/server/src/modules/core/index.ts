@@ -1,0 +1,1 @@
+export { environmentKind, type NodeSpec, nodeKind, projectKind } from './core-kinds.js';
