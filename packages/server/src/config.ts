@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PontConfig {
   port: number;
@@ -47,11 +49,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<PontConfig
   if (env.PONT_DATABASE_URL) config.databaseUrl = env.PONT_DATABASE_URL;
   if (env.PONT_SECRET_KEY) config.secretKey = env.PONT_SECRET_KEY;
   if (env.PONT_ADMIN_PASSWORD) config.adminPassword = env.PONT_ADMIN_PASSWORD;
-  if (env.PONT_WEB_DIR) config.webDir = resolve(env.PONT_WEB_DIR);
+  const webDir = env.PONT_WEB_DIR ? resolve(env.PONT_WEB_DIR) : defaultWebDir();
+  if (webDir) config.webDir = webDir;
   const merged = {
     ...config,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
   if (overrides.dataDir) merged.dataDir = resolve(overrides.dataDir);
   return merged;
+}
+
+/** The console built by `npm run build` next to this package in the monorepo (src or dist alike). */
+function defaultWebDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../web/dist', import.meta.url));
+  return existsSync(dir) ? dir : undefined;
 }
