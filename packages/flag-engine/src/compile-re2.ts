@@ -1,0 +1,600 @@
+// unleash-client evaluates REGEX constraints with re2js (RE2 syntax, `find()` semantics), and the
+// Unleash server validates patterns as RE2. JS RegExp differs in syntax and meaning (inline flags,
+// POSIX classes, `\Q…\E`, `.` and `$` semantics, ASCII-only `\s`, lookarounds/backreferences that RE2
+// rejects), so we translate RE2 into an equivalent JS RegExp once, when flags are loaded, and reject
+// what RE2 rejects. Only "is there a match" matters, which lets us ignore greediness (`U`, `*?`) and
+// turn every group into a non-capturing one.
+//
+// Known approximation: a pattern that mixes case-insensitive and case-sensitive parts (e.g. `(?i:a)b`)
+// is expanded per character with toLowerCase/toUpperCase, which misses a few exotic Unicode folds.
+
+export type Re2Compilation = { ok: true; regex: RegExp } | { ok: false; error: string };
+
+interface Flags {
+  i: boolean;
+  m: boolean;
+  s: boolean;
+}
+
+interface Frame {
+  outer: Flags;
+  outStart: number;
+  maxProduct: number;
+}
+
+class Re2Error extends Error {}
+
+const ANY = '[\\u{0}-\\u{10FFFF}]';
+const ASCII_SPACE = '\\u{9}\\u{a}\\u{c}\\u{d}\\u{20}';
+const MAX_REPEAT = 1000;
+
+// RE2's [:name:] classes are ASCII-only, as ranges [lo, hi, lo, hi, …].
+const POSIX: Record<string, number[]> = {
+  alnum: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a],
+  alpha: [0x41, 0x5a, 0x61, 0x7a],
+  ascii: [0x00, 0x7f],
+  blank: [0x09, 0x09, 0x20, 0x20],
+  cntrl: [0x00, 0x1f, 0x7f, 0x7f],
+  digit: [0x30, 0x39],
+  graph: [0x21, 0x7e],
+  lower: [0x61, 0x7a],
+  print: [0x20, 0x7e],
+  punct: [0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e],
+  space: [0x09, 0x0d, 0x20, 0x20],
+  upper: [0x41, 0x5a],
+  word: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0x5f, 0x5f],
+  xdigit: [0x30, 0x39, 0x41, 0x46, 0x61, 0x66],
+};
+
+// General categories RE2 knows; any other \p{Name} is a script (JS spells it Script=Name).
+const GENERAL_CATEGORIES = new Set(
+  'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(
+    ' ',
+  ),
+);
+
+// Folds toLowerCase/toUpperCase cannot find from every member of the orbit.
+const EXTRA_FOLDS: number[][] = [
+  [0x4b, 0x6b, 0x212a],
+  [0x53, 0x73, 0x17f],
+  [0xc5, 0xe5, 0x212b],
+  [0x3a3, 0x3c3, 0x3c2],
+];
+
+function hex(cp: number): string {
+  return `\\u{${cp.toString(16)}}`;
+}
+
+function isWordChar(cp: number): boolean {
+  return (
+    (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f
+  );
+}
+
+function isOctal(c: string | undefined): boolean {
+  return c !== undefined && c >= '0' && c <= '7';
+}
+
+function isHex(c: string | undefined): boolean {
+  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
+}
+
+function caseVariants(cp: number): number[] {
+  const out = new Set<number>([cp]);
+  const ch = String.fromCodePoint(cp);
+  for (const v of [ch.toLowerCase(), ch.toUpperCase()]) {
+    const c = v.codePointAt(0)!;
+    if (String.fromCodePoint(c) === v) out.add(c);
+  }
+  for (const orbit of EXTRA_FOLDS) if (orbit.some((c) => out.has(c))) for (const c of orbit) out.add(c);
+  return [...out];
+}
+
+function hasCase(cp: number): boolean {
+  return caseVariants(cp).length > 1;
+}
+
+class Translator {
+  private pos = 0;
+  private out = '';
+  private flags: Flags;
+  private readonly frames: Frame[] = [];
+  private readonly root: Frame;
+  private lastAtomStart = -1;
+  private lastAtomProduct = 1;
+  private lastAtomQuantified = false;
+  private lastWasRepeat = false;
+  private readonly names = new Set<string>();
+  sawFoldOn = false;
+  sawFoldOff = false;
+
+  constructor(
+    private readonly src: string,
+    ignoreCase: boolean,
+    private readonly expandFold: boolean,
+  ) {
+    this.flags = { i: ignoreCase, m: false, s: false };
+    this.root = { outer: this.flags, outStart: 0, maxProduct: 1 };
+  }
+
+  translate(): string {
+    const src = this.src;
+    while (this.pos < src.length) {
+      const c = src[this.pos]!;
+      switch (c) {
+        case '(':
+          this.openGroup();
+          break;
+        case ')':
+          this.closeGroup();
+          break;
+        case '|':
+          this.pos++;
+          this.out += '|';
+          this.lastAtomStart = -1;
+          this.lastWasRepeat = false;
+          break;
+        case '*':
+        case '+':
+        case '?':
+          this.pos++;
+          this.repeat(c, 0, -1, false);
+          break;
+        case '{':
+          if (!this.tryBraceRepeat()) {
+            this.pos++;
+            this.literal(0x7b);
+          }
+          break;
+        case '^':
+          this.pos++;
+          this.assertion(this.flags.m ? '(?<![^\\n])' : '^');
+          break;
+        case '$':
+          this.pos++;
+          this.assertion(this.flags.m ? '(?![^\\n])' : '$');
+          break;
+        case '.':
+          this.pos++;
+          this.atom(this.flags.s ? ANY : '[^\\n]');
+          break;
+        case '[':
+          this.charClass();
+          break;
+        case '\\':
+          this.escape();
+          break;
+        default: {
+          const cp = src.codePointAt(this.pos)!;
+          this.pos += cp > 0xffff ? 2 : 1;
+          this.literal(cp);
+        }
+      }
+    }
+    if (this.frames.length > 0) throw new Re2Error('missing closing )');
+    return this.out;
+  }
+
+  private atom(text: string, product = 1): void {
+    this.lastAtomStart = this.out.length;
+    this.lastAtomProduct = product;
+    this.lastAtomQuantified = false;
+    this.lastWasRepeat = false;
+    this.out += text;
+  }
+
+  private assertion(text: string): void {
+    // Wrapped so a following quantifier is legal in JS, as it is in RE2 (`^*`).
+    this.atom(`(?:${text})`);
+  }
+
+  private markFold(relevant: boolean): void {
+    if (!relevant) return;
+    if (this.flags.i) this.sawFoldOn = true;
+    else this.sawFoldOff = true;
+  }
+
+  private literal(cp: number): void {
+    const cased = hasCase(cp);
+    this.markFold(cased);
+    if (this.expandFold && this.flags.i && cased) {
+      this.atom(`[${caseVariants(cp).map(hex).join('')}]`);
+    } else {
+      this.atom(isWordChar(cp) ? String.fromCodePoint(cp) : hex(cp));
+    }
+  }
+
+  private currentFrame(): Frame {
+    return this.frames[this.frames.length - 1] ?? this.root;
+  }
+
+  private repeat(op: string, min: number, max: number, brace: boolean): void {
+    if (this.lastWasRepeat) throw new Re2Error('invalid nested repetition operator');
+    if (this.lastAtomStart < 0) throw new Re2Error('missing argument to repetition operator');
+    let product = this.lastAtomProduct;
+    if (brace) {
+      if (min < 0 || min > MAX_REPEAT || max > MAX_REPEAT || (max >= 0 && min > max)) {
+        throw new Re2Error('invalid repeat count');
+      }
+      const m = max >= 0 ? max : min;
+      if (m === 0) product = 1;
+      else {
+        if ((min >= 2 || max >= 2) && m * product > MAX_REPEAT) throw new Re2Error('invalid repeat count');
+        product *= m;
+      }
+    }
+    if (this.src[this.pos] === '?') this.pos++;
+    if (this.lastAtomQuantified) {
+      this.out = `${this.out.slice(0, this.lastAtomStart)}(?:${this.out.slice(this.lastAtomStart)})`;
+    }
+    this.out += op;
+    this.lastAtomProduct = product;
+    this.lastAtomQuantified = true;
+    this.lastWasRepeat = true;
+    const frame = this.currentFrame();
+    if (product > frame.maxProduct) frame.maxProduct = product;
+  }
+
+  private parseInt(): number | undefined {
+    const src = this.src;
+    const start = this.pos;
+    if (!(src[start]! >= '0' && src[start]! <= '9')) return undefined;
+    if (src[start] === '0' && src[start + 1]! >= '0' && src[start + 1]! <= '9') return undefined;
+    let end = start;
+    while (src[end]! >= '0' && src[end]! <= '9') end++;
+    this.pos = end;
+    const digits = src.slice(start, end);
+    return digits.length > 8 ? -1 : Number(digits);
+  }
+
+  private tryBraceRepeat(): boolean {
+    const start = this.pos;
+    this.pos++;
+    const min = this.parseInt();
+    let max: number | undefined = min;
+    if (min !== undefined && this.src[this.pos] === ',') {
+      this.pos++;
+      if (this.src[this.pos] === '}') max = -1;
+      else {
+        max = this.parseInt();
+        if (max !== undefined && max < 0) return this.braceFail(start, true);
+      }
+    }
+    if (min === undefined || max === undefined || this.src[this.pos] !== '}')
+      return this.braceFail(start, false);
+    this.pos++;
+    const text = max === min ? `{${min}}` : max < 0 ? `{${min},}` : `{${min},${max}}`;
+    this.repeat(text, min, max, true);
+    return true;
+  }
+
+  private braceFail(start: number, tooBig: boolean): boolean {
+    if (tooBig) throw new Re2Error('invalid repeat count');
+    this.pos = start;
+    return false;
+  }
+
+  private openGroup(): void {
+    const src = this.src;
+    this.pos++;
+    let flags = this.flags;
+    if (src[this.pos] === '?') {
+      this.pos++;
+      const next = src[this.pos];
+      if (next === 'P' || next === '<') {
+        if (next === 'P') {
+          this.pos++;
+          if (src[this.pos] !== '<') throw new Re2Error('invalid or unsupported Perl syntax');
+        }
+        const end = src.indexOf('>', this.pos);
+        const name = end < 0 ? '' : src.slice(this.pos + 1, end);
+        if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Re2Error('invalid named capture');
+        if (this.names.has(name)) throw new Re2Error('duplicate capture group name');
+        this.names.add(name);
+        this.pos = end + 1;
+      } else {
+        const parsed = this.parseFlags();
+        if (parsed.close) {
+          // `(?i)` changes flags until the end of the enclosing group and is not an atom.
+          this.flags = parsed.flags;
+          return;
+        }
+        flags = parsed.flags;
+      }
+    }
+    this.frames.push({ outer: this.flags, outStart: this.out.length, maxProduct: 1 });
+    this.out += '(?:';
+    this.flags = flags;
+    this.lastAtomStart = -1;
+    this.lastWasRepeat = false;
+  }
+
+  private parseFlags(): { flags: Flags; close: boolean } {
+    const src = this.src;
+    const flags = { ...this.flags };
+    let negate = false;
+    let sawFlag = false;
+    while (this.pos < src.length) {
+      const c = src[this.pos++]!;
+      switch (c) {
+        case 'i':
+        case 'm':
+        case 's':
+          flags[c] = !negate;
+          sawFlag = true;
+          break;
+        case 'U':
+          sawFlag = true;
+          break;
+        case '-':
+          if (negate) throw new Re2Error('invalid or unsupported Perl syntax');
+          negate = true;
+          sawFlag = false;
+          break;
+        case ':':
+        case ')':
+          if (negate && !sawFlag) throw new Re2Error('invalid or unsupported Perl syntax');
+          return { flags, close: c === ')' };
+        default:
+          throw new Re2Error('invalid or unsupported Perl syntax');
+      }
+    }
+    throw new Re2Error('invalid or unsupported Perl syntax');
+  }
+
+  private closeGroup(): void {
+    const frame = this.frames.pop();
+    if (!frame) throw new Re2Error('unexpected )');
+    this.pos++;
+    this.out += ')';
+    this.flags = frame.outer;
+    this.lastAtomStart = frame.outStart;
+    this.lastAtomProduct = frame.maxProduct;
+    this.lastAtomQuantified = false;
+    this.lastWasRepeat = false;
+    const parent = this.currentFrame();
+    if (frame.maxProduct > parent.maxProduct) parent.maxProduct = frame.maxProduct;
+  }
+
+  private escape(): void {
+    const src = this.src;
+    const c = src[this.pos + 1];
+    if (c === undefined) throw new Re2Error('trailing backslash at end of expression');
+    switch (c) {
+      case 'A':
+        this.pos += 2;
+        this.assertion('^');
+        return;
+      case 'z':
+        this.pos += 2;
+        this.assertion('$');
+        return;
+      case 'b':
+      case 'B':
+        this.pos += 2;
+        this.assertion(`\\${c}`);
+        return;
+      case 'Q': {
+        this.pos += 2;
+        const end = src.indexOf('\\E', this.pos);
+        const text = end < 0 ? src.slice(this.pos) : src.slice(this.pos, end);
+        this.pos = end < 0 ? src.length : end + 2;
+        for (const ch of text) this.literal(ch.codePointAt(0)!);
+        return;
+      }
+      case 'd':
+      case 'D':
+      case 's':
+      case 'S':
+      case 'w':
+      case 'W':
+        this.pos += 2;
+        this.atom(`[${perlClass(c)}]`);
+        return;
+      case 'p':
+      case 'P':
+        this.markFold(true);
+        this.atom(`[${this.unicodeClass()}]`);
+        return;
+      default:
+        this.literal(this.escapedChar());
+        return;
+    }
+  }
+
+  /** A single escaped character (after `\`), valid both inside and outside classes. */
+  private escapedChar(): number {
+    const src = this.src;
+    const c = src[this.pos + 1]!;
+    this.pos += 2;
+    if (c >= '1' && c <= '7' && !isOctal(src[this.pos])) throw new Re2Error('invalid escape sequence');
+    if (c >= '0' && c <= '7') {
+      let value = Number(c);
+      for (let n = 0; n < 2 && isOctal(src[this.pos]); n++) value = value * 8 + Number(src[this.pos++]);
+      return value;
+    }
+    switch (c) {
+      case 'a':
+        return 0x07;
+      case 'f':
+        return 0x0c;
+      case 't':
+        return 0x09;
+      case 'n':
+        return 0x0a;
+      case 'r':
+        return 0x0d;
+      case 'v':
+        return 0x0b;
+      case 'x': {
+        if (src[this.pos] === '{') {
+          const end = src.indexOf('}', this.pos);
+          const digits = end < 0 ? '' : src.slice(this.pos + 1, end);
+          if (!/^[0-9a-fA-F]+$/.test(digits)) throw new Re2Error('invalid escape sequence');
+          const value = Number.parseInt(digits, 16);
+          if (value > 0x10ffff) throw new Re2Error('invalid escape sequence');
+          this.pos = end + 1;
+          return value;
+        }
+        if (!isHex(src[this.pos]) || !isHex(src[this.pos + 1])) throw new Re2Error('invalid escape sequence');
+        this.pos += 2;
+        return Number.parseInt(src.slice(this.pos - 2, this.pos), 16);
+      }
+    }
+    const cp = c.codePointAt(0)!;
+    if (cp < 0x80 && !/[0-9A-Za-z]/.test(c)) return cp;
+    throw new Re2Error('invalid escape sequence');
+  }
+
+  /** `\pN`, `\p{Name}`, `\p{^Name}`, `\PN`: returns class content (v-mode syntax). */
+  private unicodeClass(): string {
+    const src = this.src;
+    let negated = src[this.pos + 1] === 'P';
+    this.pos += 2;
+    let name: string;
+    if (src[this.pos] === '{') {
+      const end = src.indexOf('}', this.pos);
+      if (end < 0) throw new Re2Error('invalid character class range');
+      name = src.slice(this.pos + 1, end);
+      this.pos = end + 1;
+    } else {
+      const cp = src.codePointAt(this.pos);
+      if (cp === undefined) throw new Re2Error('invalid character class range');
+      name = String.fromCodePoint(cp);
+      this.pos += name.length;
+    }
+    if (name.startsWith('^')) {
+      negated = !negated;
+      name = name.slice(1);
+    }
+    if (!/^[A-Za-z_]+$/.test(name)) throw new Re2Error('invalid character class range');
+    let body: string;
+    if (name === 'Any') body = ANY;
+    else if (GENERAL_CATEGORIES.has(name)) body = `\\p{${name}}`;
+    else body = `\\p{Script=${name}}`;
+    return negated ? `[^${body}]` : body;
+  }
+
+  private charClass(): void {
+    const src = this.src;
+    this.pos++;
+    let negated = false;
+    if (src[this.pos] === '^') {
+      negated = true;
+      this.pos++;
+    }
+    const items: string[] = [];
+    let first = true;
+    for (;;) {
+      if (this.pos >= src.length) throw new Re2Error('missing closing ]');
+      const c = src[this.pos]!;
+      if (c === ']' && !first) {
+        this.pos++;
+        break;
+      }
+      first = false;
+      if (c === '[' && src[this.pos + 1] === ':') {
+        const end = src.indexOf(':]', this.pos + 2);
+        if (end >= 0) {
+          let name = src.slice(this.pos + 2, end);
+          const neg = name.startsWith('^');
+          if (neg) name = name.slice(1);
+          const ranges = POSIX[name];
+          if (!ranges) throw new Re2Error('invalid character class range');
+          this.pos = end + 2;
+          items.push(`[${neg ? '^' : ''}${this.ranges(ranges)}]`);
+          continue;
+        }
+      }
+      if (c === '\\') {
+        const e = src[this.pos + 1];
+        if (e === 'd' || e === 'D' || e === 's' || e === 'S' || e === 'w' || e === 'W') {
+          this.pos += 2;
+          items.push(`[${perlClass(e)}]`);
+          continue;
+        }
+        if (e === 'p' || e === 'P') {
+          items.push(`[${this.unicodeClass()}]`);
+          continue;
+        }
+      }
+      const lo = this.classChar();
+      let hi = lo;
+      if (src[this.pos] === '-' && this.pos + 1 < src.length && src[this.pos + 1] !== ']') {
+        this.pos++;
+        hi = this.classChar();
+        if (hi < lo) throw new Re2Error('invalid character class range');
+      }
+      items.push(this.ranges([lo, hi]));
+    }
+    this.markFold(true);
+    this.atom(`[${negated ? '^' : ''}${items.join('')}]`);
+  }
+
+  private classChar(): number {
+    const src = this.src;
+    if (this.pos >= src.length) throw new Re2Error('missing closing ]');
+    if (src[this.pos] === '\\') {
+      if (this.pos + 1 >= src.length) throw new Re2Error('missing closing ]');
+      return this.escapedChar();
+    }
+    const cp = src.codePointAt(this.pos)!;
+    this.pos += cp > 0xffff ? 2 : 1;
+    return cp;
+  }
+
+  /** Class content for [lo, hi, …] pairs, adding case variants when folding by hand. */
+  private ranges(pairs: number[]): string {
+    let text = '';
+    const extra = new Set<number>();
+    for (let k = 0; k < pairs.length; k += 2) {
+      const lo = pairs[k]!;
+      const hi = pairs[k + 1]!;
+      text += lo === hi ? hex(lo) : `${hex(lo)}-${hex(hi)}`;
+      if (this.expandFold && this.flags.i && hi - lo < 4096) {
+        for (let cp = lo; cp <= hi; cp++)
+          for (const v of caseVariants(cp)) if (v < lo || v > hi) extra.add(v);
+      }
+    }
+    for (const v of extra) text += hex(v);
+    return text;
+  }
+}
+
+function perlClass(c: string): string {
+  switch (c) {
+    case 'd':
+      return '0-9';
+    case 'D':
+      return '^0-9';
+    case 's':
+      return ASCII_SPACE;
+    case 'S':
+      return `^${ASCII_SPACE}`;
+    case 'w':
+      return '0-9A-Za-z_';
+    default:
+      return '^0-9A-Za-z_';
+  }
+}
+
+/**
+ * Compiles an RE2 pattern (as unleash-client's REGEX operator reads it) into a JS RegExp whose
+ * `test()` answers what re2js `matcher(value).find()` answers, or reports why RE2 rejects it.
+ */
+export function compileRe2(pattern: string, caseInsensitive = false): Re2Compilation {
+  try {
+    let t = new Translator(pattern, caseInsensitive, false);
+    let source = t.translate();
+    let jsFlags = 'v';
+    if (t.sawFoldOn && t.sawFoldOff) {
+      t = new Translator(pattern, caseInsensitive, true);
+      source = t.translate();
+    } else if (t.sawFoldOn) {
+      jsFlags = 'iv';
+    }
+    return { ok: true, regex: new RegExp(source, jsFlags) };
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
+}
