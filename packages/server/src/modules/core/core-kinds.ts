@@ -7,6 +7,7 @@ const Description = Type.Optional(Type.String({ maxLength: 2000 }));
 export const projectKind: KindDefinition = {
   kind: 'Project',
   plural: 'projects',
+  shortNames: ['proj'],
   scope: 'cluster',
   description: 'A team space that holds environments, nodes, secrets, jobs, flags and apps.',
   spec: Type.Object(
@@ -34,6 +35,7 @@ export const projectKind: KindDefinition = {
 export const environmentKind: KindDefinition = {
   kind: 'Environment',
   plural: 'environments',
+  shortNames: ['env', 'envs'],
   scope: 'project',
   description: 'A stage of the promotion path (dev, test, integration, prod) with its nodes.',
   spec: Type.Object(

@@ -20,6 +20,8 @@ export type KindScope = 'project' | 'cluster' | 'both';
 export interface KindDefinition {
   kind: string;
   plural: string;
+  /** Abbreviations the CLI accepts (`env`, `envs`), as kubectl's short names. */
+  shortNames?: string[];
   scope: KindScope;
   description: string;
   spec: TSchema;
@@ -105,7 +107,7 @@ export function createKindRegistry(): KindRegistry {
       const schema = resourceSchema(definition);
       const registered: RegisteredKind = { ...definition, schema, validate: compileValidator(schema) };
       byKind.set(definition.kind, registered);
-      for (const alias of [definition.kind, definition.plural]) byAlias.set(alias.toLowerCase(), registered);
+      for (const alias of [definition.kind, definition.plural, ...(definition.shortNames ?? [])]) byAlias.set(alias.toLowerCase(), registered);
     },
     get: (kind) => byKind.get(kind),
     resolve: (name) => byKind.get(name) ?? byAlias.get(name.toLowerCase()),

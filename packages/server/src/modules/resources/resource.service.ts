@@ -255,7 +255,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
 
   function redact(kind: RegisteredKind, list: FieldChange[]): FieldChange[] {
     const paths = kind.redactPaths;
-    return paths ? list.map((c) => (paths.test(c.path) ? masked(c) : c)) : list;
+    return paths ? list.map((c) => masked(c, paths)) : list;
   }
 
   async function audit(
@@ -440,11 +440,21 @@ export function createResourceService(deps: ResourceServiceDeps) {
   }
 }
 
-function masked(change: FieldChange): FieldChange {
+/** Replaces every value under a redacted path, however deep the change that carries it. */
+function masked(change: FieldChange, paths: RegExp): FieldChange {
   const out: FieldChange = { path: change.path };
-  if (change.before !== undefined) out.before = REDACTED;
-  if (change.after !== undefined) out.after = REDACTED;
+  if (change.before !== undefined) out.before = maskDeep(change.before, change.path, paths);
+  if (change.after !== undefined) out.after = maskDeep(change.after, change.path, paths);
   return out;
+}
+
+function maskDeep(value: unknown, path: string, paths: RegExp): unknown {
+  if (paths.test(path)) return REDACTED;
+  if (Array.isArray(value)) return value.map((v, i) => maskDeep(v, `${path}[${i}]`, paths));
+  if (isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, path ? `${path}.${k}` : k, paths)]));
+  }
+  return value;
 }
 
 function rank(kind: string): number {

@@ -7,9 +7,9 @@ export type Validate = (value: unknown) => ErrorDetail[];
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext its function sits at `.default`.
 const addFormats = (ajvFormats as unknown as { default: (a: Ajv) => Ajv }).default;
-const strictAjv = addFormats(new Ajv({ allErrors: true, strict: false }));
+const strictAjv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: true }));
 /** Query strings and path parameters arrive as text: `limit=10` must validate as a number. */
-const coercingAjv = addFormats(new Ajv({ allErrors: true, strict: false, coerceTypes: true }));
+const coercingAjv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: true, coerceTypes: true }));
 
 /** Compiles a JSON Schema into a function that returns precise, user-facing details (empty when valid). */
 export function compileValidator(schema: TSchema, options: { coerce?: boolean } = {}): Validate {

@@ -1,0 +1,2 @@
+export { type ApiErrorDetail, PontApiError } from './pont-api-error.js';
+export { buildUrl, createPontClient, type PontClient, type PontClientOptions, type RequestOptions } from './pont-client.js';

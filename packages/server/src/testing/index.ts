@@ -1,0 +1,2 @@
+export { createTestDatabase, DIALECTS, TEST_POSTGRES_URL, type TestDatabase } from './test-databases.js';
+export { ADMIN_PASSWORD, createTestPont, type TestPont } from './test-pont.js';
