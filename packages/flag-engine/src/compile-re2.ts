@@ -295,8 +295,10 @@ class Translator {
       } else {
         const parsed = this.parseFlags();
         if (parsed.close) {
-          // `(?i)` changes flags until the end of the enclosing group and is not an atom.
+          // `(?i)` changes flags until the end of the enclosing group. It is not an atom (a following
+          // `*` applies to what came before) but, as in RE2, it separates two repetition operators.
           this.flags = parsed.flags;
+          this.lastWasRepeat = false;
           return;
         }
         flags = parsed.flags;
@@ -389,6 +391,8 @@ class Translator {
       case 'w':
       case 'W':
         this.pos += 2;
+        // RE2 case-folds \w and \W under (?i) (adding U+017F and U+212A); \d and \s have no case.
+        this.markFold(c === 'w' || c === 'W');
         this.atom(`[${perlClass(c)}]`);
         return;
       case 'p':
