@@ -15,6 +15,8 @@ export interface Actor {
   userId?: string;
   username?: string;
   tokenType?: 'api' | 'client' | 'frontend';
+  /** A token with its owner's full role also carries the owner's user and group policies. */
+  actsAsOwner?: boolean;
   /** Client and frontend tokens are bound to one project and environment. */
   project?: string;
   environment?: string;
@@ -23,6 +25,11 @@ export interface Actor {
 
 export const systemActor: Actor = { type: 'system', id: 'system', name: 'pont', role: 'admin', groups: [] };
 
+/** Audit names the person: a token acts for its owner, and the token itself is kept as the actor type. */
 export function actorLabel(actor: Actor): string {
-  return actor.type === 'token' ? `token:${actor.name}` : actor.name;
+  return actor.type === 'token' ? (actor.username ?? actor.name) : actor.name;
+}
+
+export function actorTypeLabel(actor: Actor): string {
+  return actor.type === 'token' ? `token:${actor.name}` : actor.type;
 }

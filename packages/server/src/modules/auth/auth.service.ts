@@ -5,7 +5,7 @@ import { newId, randomToken } from '../../lib/ids.js';
 import type { AuditEvent } from '../audit/audit.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import type { Authorizer } from '../policies/authorizer.js';
-import { type Actor, actorLabel, ROLE_NAMES, type RoleName } from './actor.js';
+import { type Actor, actorLabel, actorTypeLabel, ROLE_NAMES, type RoleName } from './actor.js';
 import { type ApiToken, roleAtMost, type TokenType, type User, type UserRecord } from './auth.js';
 import type { AuthStore } from './auth.store.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -76,7 +76,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       id: newId(),
       time: isoNow(clock),
       actor: actorLabel(actor),
-      actorType: actor.type,
+      actorType: actorTypeLabel(actor),
       action,
       kind,
       project: '',
@@ -216,12 +216,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (record.expiresAt && record.expiresAt < isoNow(clock)) return undefined;
       const owner = await store.getUserById(record.ownerUserId);
       if (!owner || owner.disabled) return undefined;
+      const role = roleAtMost(record.role, owner.role) ? record.role : owner.role;
       const actor: Actor = {
         type: 'token',
         id: record.id,
         name: record.name,
-        role: roleAtMost(record.role, owner.role) ? record.role : owner.role,
-        groups: [],
+        role,
+        groups: owner.groups,
+        actsAsOwner: record.type === 'api' && role === owner.role,
         userId: owner.id,
         username: owner.username,
         tokenType: record.type,
@@ -249,11 +251,8 @@ export function createAuthService(deps: AuthServiceDeps) {
         environment?: string;
       },
     ): Promise<CreatedToken> {
-      if (actor.type !== 'user' || !actor.userId) {
-        throw new PontError(
-          'FORBIDDEN',
-          'only a logged-in user can create tokens; log in with pont login first',
-        );
+      if (actor.type === 'system' || !actor.userId || (actor.type === 'token' && actor.tokenType !== 'api')) {
+        throw new PontError('FORBIDDEN', 'only a user or their API token can create tokens; log in with pont login first');
       }
       const type = input.type ?? 'api';
       const details = [];

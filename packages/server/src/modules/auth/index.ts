@@ -1,4 +1,4 @@
-export { type Actor, actorLabel, ROLE_NAMES, type RoleName, systemActor } from './actor.js';
+export { type Actor, actorLabel, actorTypeLabel, ROLE_NAMES, type RoleName, systemActor } from './actor.js';
 export type { ApiToken, TokenType, User } from './auth.js';
 export { authRoutes } from './auth.routes.js';
 export { type AuthService, createAuthService, hashToken, TOKEN_PREFIX } from './auth.service.js';

@@ -91,7 +91,13 @@ export function decide(rules: PolicyRule[], action: string, target: Target): Dec
 }
 
 export function subjectMatches(subject: PolicySubject, actor: Actor): boolean {
-  if (actor.type === 'token') return subject.token !== undefined && subject.token === actor.name;
+  if (actor.type === 'token') {
+    if (subject.token !== undefined) return subject.token === actor.name;
+    // A token restricted below its owner's role must not regain rights through the owner's policies.
+    if (!actor.actsAsOwner) return false;
+    if (subject.user !== undefined) return subject.user === actor.username;
+    return subject.group !== undefined && actor.groups.includes(subject.group);
+  }
   if (subject.user !== undefined) return subject.user === actor.name;
   if (subject.group !== undefined) return actor.groups.includes(subject.group);
   return false;

@@ -67,7 +67,13 @@ export function resourceRoutes(service: ResourceService) {
       async () => ({
         items: service.kinds
           .all()
-          .map((k) => ({ kind: k.kind, plural: k.plural, scope: k.scope, description: k.description })),
+          .map((k) => ({
+            kind: k.kind,
+            plural: k.plural,
+            shortNames: k.shortNames ?? [],
+            scope: k.scope,
+            description: k.description,
+          })),
       }),
     );
 

@@ -5,7 +5,7 @@ import { newId } from '../../lib/ids.js';
 import type { Topic } from '../../lib/topic.js';
 import { REDACTED } from '../audit/audit.js';
 import type { AuditStore } from '../audit/audit.store.js';
-import { type Actor, actorLabel } from '../auth/actor.js';
+import { type Actor, actorLabel, actorTypeLabel } from '../auth/actor.js';
 import type { Authorizer } from '../policies/authorizer.js';
 import type { Target } from '../policies/policy.js';
 import type { KindRegistry, RegisteredKind, ResourceLookup } from './kind-registry.js';
@@ -271,7 +271,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
       id: newId(),
       time: isoNow(clock),
       actor: actorLabel(actor),
-      actorType: actor.type,
+      actorType: actorTypeLabel(actor),
       action,
       kind: kind.kind,
       project: resource.metadata.project ?? '',
