@@ -2,7 +2,7 @@ import type { Constraint, Context } from './client-features.js';
 import { compileRe2 } from './compile-re2.js';
 import { resolveContextValue } from './context-value.js';
 import { type IpAddress, isInSubnet, parseIpv4, parseIpv6, sameAddress } from './parse-ip.js';
-import { compareSemver, parseSemver } from './parse-semver.js';
+import { compareSemver, parseSemver, type SemVer } from './parse-semver.js';
 
 /** Engine-wide services the compiled closures read at evaluation time. */
 export interface Runtime {
@@ -62,21 +62,37 @@ function stringOperator(c: Constraint): Built {
   const ci = Boolean(c.caseInsensitive);
   const values = cleanValues(c.values).map((v) => (ci ? v.toLocaleLowerCase() : v));
   const n = values.length;
-  const matches =
-    c.operator === 'STR_STARTS_WITH'
-      ? (v: string, x: string) => v.startsWith(x)
-      : c.operator === 'STR_ENDS_WITH'
-        ? (v: string, x: string) => v.endsWith(x)
-        : (v: string, x: string) => v.includes(x);
-  return {
-    check: (ctx) => {
-      let v = resolveContextValue(ctx, field);
-      if (v === undefined) return false;
-      if (ci) v = v.toLocaleLowerCase();
-      for (let i = 0; i < n; i++) if (matches(v, values[i]!)) return true;
-      return false;
-    },
+  const read = (ctx: Context): string | undefined => {
+    const v = resolveContextValue(ctx, field);
+    return ci && v !== undefined ? v.toLocaleLowerCase() : v;
   };
+  // One closure per operator keeps the inner loop free of a per-value dispatch.
+  switch (c.operator) {
+    case 'STR_STARTS_WITH':
+      return {
+        check: (ctx) => {
+          const v = read(ctx);
+          if (v !== undefined) for (let i = 0; i < n; i++) if (v.startsWith(values[i]!)) return true;
+          return false;
+        },
+      };
+    case 'STR_ENDS_WITH':
+      return {
+        check: (ctx) => {
+          const v = read(ctx);
+          if (v !== undefined) for (let i = 0; i < n; i++) if (v.endsWith(values[i]!)) return true;
+          return false;
+        },
+      };
+    default:
+      return {
+        check: (ctx) => {
+          const v = read(ctx);
+          if (v !== undefined) for (let i = 0; i < n; i++) if (v.includes(values[i]!)) return true;
+          return false;
+        },
+      };
+  }
 }
 
 function numberOperator(c: Constraint): Built {
@@ -125,6 +141,18 @@ function dateOperator(c: Constraint, runtime: Runtime): Built {
   };
 }
 
+// Parsing a version costs far more than the comparison, and a fleet reports few distinct versions.
+const semverCache = new Map<string, SemVer | undefined>();
+function cachedSemver(text: string): SemVer | undefined {
+  let parsed = semverCache.get(text);
+  if (parsed === undefined && !semverCache.has(text)) {
+    if (semverCache.size >= 1024) semverCache.clear();
+    parsed = parseSemver(text);
+    semverCache.set(text, parsed);
+  }
+  return parsed;
+}
+
 function semverOperator(c: Constraint): Built {
   const field = c.contextName;
   const target = typeof c.value === 'string' ? parseSemver(c.value) : undefined;
@@ -135,7 +163,7 @@ function semverOperator(c: Constraint): Built {
       const v = resolveContextValue(ctx, field);
       // unleash-client refuses a leading "v" in the context value (but not in the constraint).
       if (!v || v.startsWith('v')) return false;
-      const parsed = parseSemver(v);
+      const parsed = cachedSemver(v);
       if (!parsed) return false;
       const cmp = compareSemver(parsed, target);
       switch (op) {

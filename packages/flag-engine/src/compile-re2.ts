@@ -8,6 +8,19 @@
 // Known approximation: a pattern that mixes case-insensitive and case-sensitive parts (e.g. `(?i:a)b`)
 // is expanded per character with toLowerCase/toUpperCase, which misses a few exotic Unicode folds.
 
+import {
+  ANY,
+  caseVariants,
+  hasCase,
+  hex,
+  isWordChar,
+  POSIX,
+  parseEscapedChar,
+  parseUnicodeClass,
+  perlClass,
+  Re2Error,
+} from './re2-syntax.js';
+
 export type Re2Compilation = { ok: true; regex: RegExp } | { ok: false; error: string };
 
 interface Flags {
@@ -22,80 +35,10 @@ interface Frame {
   maxProduct: number;
 }
 
-class Re2Error extends Error {}
-
-const ANY = '[\\u{0}-\\u{10FFFF}]';
-const ASCII_SPACE = '\\u{9}\\u{a}\\u{c}\\u{d}\\u{20}';
 const MAX_REPEAT = 1000;
 
-// RE2's [:name:] classes are ASCII-only, as ranges [lo, hi, lo, hi, …].
-const POSIX: Record<string, number[]> = {
-  alnum: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a],
-  alpha: [0x41, 0x5a, 0x61, 0x7a],
-  ascii: [0x00, 0x7f],
-  blank: [0x09, 0x09, 0x20, 0x20],
-  cntrl: [0x00, 0x1f, 0x7f, 0x7f],
-  digit: [0x30, 0x39],
-  graph: [0x21, 0x7e],
-  lower: [0x61, 0x7a],
-  print: [0x20, 0x7e],
-  punct: [0x21, 0x2f, 0x3a, 0x40, 0x5b, 0x60, 0x7b, 0x7e],
-  space: [0x09, 0x0d, 0x20, 0x20],
-  upper: [0x41, 0x5a],
-  word: [0x30, 0x39, 0x41, 0x5a, 0x61, 0x7a, 0x5f, 0x5f],
-  xdigit: [0x30, 0x39, 0x41, 0x46, 0x61, 0x66],
-};
-
-// General categories RE2 knows; any other \p{Name} is a script (JS spells it Script=Name).
-const GENERAL_CATEGORIES = new Set(
-  'C Cc Cf Co Cs L Ll Lm Lo Lt Lu M Mc Me Mn N Nd Nl No P Pc Pd Pe Pf Pi Po Ps S Sc Sk Sm So Z Zl Zp Zs'.split(
-    ' ',
-  ),
-);
-
-// Folds toLowerCase/toUpperCase cannot find from every member of the orbit.
-const EXTRA_FOLDS: number[][] = [
-  [0x4b, 0x6b, 0x212a],
-  [0x53, 0x73, 0x17f],
-  [0xc5, 0xe5, 0x212b],
-  [0x3a3, 0x3c3, 0x3c2],
-];
-
-function hex(cp: number): string {
-  return `\\u{${cp.toString(16)}}`;
-}
-
-function isWordChar(cp: number): boolean {
-  return (
-    (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f
-  );
-}
-
-function isOctal(c: string | undefined): boolean {
-  return c !== undefined && c >= '0' && c <= '7';
-}
-
-function isHex(c: string | undefined): boolean {
-  return c !== undefined && /^[0-9a-fA-F]$/.test(c);
-}
-
-function caseVariants(cp: number): number[] {
-  const out = new Set<number>([cp]);
-  const ch = String.fromCodePoint(cp);
-  for (const v of [ch.toLowerCase(), ch.toUpperCase()]) {
-    const c = v.codePointAt(0)!;
-    if (String.fromCodePoint(c) === v) out.add(c);
-  }
-  for (const orbit of EXTRA_FOLDS) if (orbit.some((c) => out.has(c))) for (const c of orbit) out.add(c);
-  return [...out];
-}
-
-function hasCase(cp: number): boolean {
-  return caseVariants(cp).length > 1;
-}
-
 class Translator {
-  private pos = 0;
+  pos = 0;
   private out = '';
   private flags: Flags;
   private readonly frames: Frame[] = [];
@@ -398,85 +341,12 @@ class Translator {
       case 'p':
       case 'P':
         this.markFold(true);
-        this.atom(`[${this.unicodeClass()}]`);
+        this.atom(`[${parseUnicodeClass(this.src, this)}]`);
         return;
       default:
-        this.literal(this.escapedChar());
+        this.literal(parseEscapedChar(this.src, this));
         return;
     }
-  }
-
-  /** A single escaped character (after `\`), valid both inside and outside classes. */
-  private escapedChar(): number {
-    const src = this.src;
-    const c = src[this.pos + 1]!;
-    this.pos += 2;
-    if (c >= '1' && c <= '7' && !isOctal(src[this.pos])) throw new Re2Error('invalid escape sequence');
-    if (c >= '0' && c <= '7') {
-      let value = Number(c);
-      for (let n = 0; n < 2 && isOctal(src[this.pos]); n++) value = value * 8 + Number(src[this.pos++]);
-      return value;
-    }
-    switch (c) {
-      case 'a':
-        return 0x07;
-      case 'f':
-        return 0x0c;
-      case 't':
-        return 0x09;
-      case 'n':
-        return 0x0a;
-      case 'r':
-        return 0x0d;
-      case 'v':
-        return 0x0b;
-      case 'x': {
-        if (src[this.pos] === '{') {
-          const end = src.indexOf('}', this.pos);
-          const digits = end < 0 ? '' : src.slice(this.pos + 1, end);
-          if (!/^[0-9a-fA-F]+$/.test(digits)) throw new Re2Error('invalid escape sequence');
-          const value = Number.parseInt(digits, 16);
-          if (value > 0x10ffff) throw new Re2Error('invalid escape sequence');
-          this.pos = end + 1;
-          return value;
-        }
-        if (!isHex(src[this.pos]) || !isHex(src[this.pos + 1])) throw new Re2Error('invalid escape sequence');
-        this.pos += 2;
-        return Number.parseInt(src.slice(this.pos - 2, this.pos), 16);
-      }
-    }
-    const cp = c.codePointAt(0)!;
-    if (cp < 0x80 && !/[0-9A-Za-z]/.test(c)) return cp;
-    throw new Re2Error('invalid escape sequence');
-  }
-
-  /** `\pN`, `\p{Name}`, `\p{^Name}`, `\PN`: returns class content (v-mode syntax). */
-  private unicodeClass(): string {
-    const src = this.src;
-    let negated = src[this.pos + 1] === 'P';
-    this.pos += 2;
-    let name: string;
-    if (src[this.pos] === '{') {
-      const end = src.indexOf('}', this.pos);
-      if (end < 0) throw new Re2Error('invalid character class range');
-      name = src.slice(this.pos + 1, end);
-      this.pos = end + 1;
-    } else {
-      const cp = src.codePointAt(this.pos);
-      if (cp === undefined) throw new Re2Error('invalid character class range');
-      name = String.fromCodePoint(cp);
-      this.pos += name.length;
-    }
-    if (name.startsWith('^')) {
-      negated = !negated;
-      name = name.slice(1);
-    }
-    if (!/^[A-Za-z_]+$/.test(name)) throw new Re2Error('invalid character class range');
-    let body: string;
-    if (name === 'Any') body = ANY;
-    else if (GENERAL_CATEGORIES.has(name)) body = `\\p{${name}}`;
-    else body = `\\p{Script=${name}}`;
-    return negated ? `[^${body}]` : body;
   }
 
   private charClass(): void {
@@ -518,7 +388,7 @@ class Translator {
           continue;
         }
         if (e === 'p' || e === 'P') {
-          items.push(`[${this.unicodeClass()}]`);
+          items.push(`[${parseUnicodeClass(this.src, this)}]`);
           continue;
         }
       }
@@ -540,7 +410,7 @@ class Translator {
     if (this.pos >= src.length) throw new Re2Error('missing closing ]');
     if (src[this.pos] === '\\') {
       if (this.pos + 1 >= src.length) throw new Re2Error('missing closing ]');
-      return this.escapedChar();
+      return parseEscapedChar(this.src, this);
     }
     const cp = src.codePointAt(this.pos)!;
     this.pos += cp > 0xffff ? 2 : 1;
@@ -562,23 +432,6 @@ class Translator {
     }
     for (const v of extra) text += hex(v);
     return text;
-  }
-}
-
-function perlClass(c: string): string {
-  switch (c) {
-    case 'd':
-      return '0-9';
-    case 'D':
-      return '^0-9';
-    case 's':
-      return ASCII_SPACE;
-    case 'S':
-      return `^${ASCII_SPACE}`;
-    case 'w':
-      return '0-9A-Za-z_';
-    default:
-      return '^0-9A-Za-z_';
   }
 }
 
