@@ -1,0 +1,33 @@
+import { listResources } from '../api/resources';
+import type { KindInfo, Resource } from '../api/types';
+import { invalidate, type Query, useQuery } from '../lib/use-query';
+
+/** The core kinds pages use directly, so they need not wait for /kinds before fetching. */
+export const ENVIRONMENT_KIND: KindInfo = {
+  kind: 'Environment',
+  plural: 'environments',
+  scope: 'project',
+  description: '',
+};
+export const NODE_KIND: KindInfo = { kind: 'Node', plural: 'nodes', scope: 'project', description: '' };
+
+export function resourcesKey(kind: KindInfo, project: string | undefined): string {
+  return `resources:${project ?? ''}:${kind.plural}`;
+}
+
+export function useResourceList<Spec = Record<string, unknown>>(
+  kind: KindInfo | undefined,
+  project: string | undefined,
+): Query<Resource<Spec>[]> {
+  return useQuery(kind ? resourcesKey(kind, project) : null, async () => {
+    if (!kind) return [];
+    return (await listResources<Spec>(kind, project)).items;
+  });
+}
+
+/** After any write: lists of the project (and cluster-wide ones) refresh, as do project names. */
+export function invalidateResources(project: string | undefined): void {
+  invalidate(`resources:${project ?? ''}:`);
+  invalidate('resources::');
+  invalidate('projects');
+}

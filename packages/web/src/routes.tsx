@@ -1,0 +1,118 @@
+import type { ReactNode } from 'react';
+import { Navigate, Outlet, type RouteObject } from 'react-router';
+import { Layout, type NavSection } from './app/layout';
+import { RequireSession, SessionProvider } from './app/session-context';
+import { ToastProvider } from './app/toast-context';
+import { AuditPage } from './pages/audit-page';
+import { EnvironmentsPage } from './pages/environments-page';
+import { HomeRedirect } from './pages/home-redirect';
+import { LoginPage } from './pages/login-page';
+import { NodesPage } from './pages/nodes-page';
+import { NotFoundPage } from './pages/not-found-page';
+import { ResourceEditorPage } from './pages/resource-editor-page';
+import { ResourcesPage } from './pages/resources-page';
+import { TokensPage } from './pages/tokens-page';
+import { UsersPage } from './pages/users-page';
+
+/**
+ * The one table of console pages. A new page (jobs, flags, deployments) is one entry here:
+ * `nav` puts it in the sidebar under its section, in table order.
+ */
+interface PageRoute {
+  /** Project pages: relative to /p/:project. Others: absolute. */
+  path: string;
+  element: ReactNode;
+  nav?: { section: string; label: string; icon: string };
+}
+
+export const NAV_SECTIONS = ['Project', 'Configuration', 'Administration'];
+
+export const projectPages: PageRoute[] = [
+  {
+    path: 'environments',
+    element: <EnvironmentsPage />,
+    nav: { section: 'Project', label: 'Environments', icon: 'layers' },
+  },
+  { path: 'nodes', element: <NodesPage />, nav: { section: 'Project', label: 'Nodes', icon: 'server' } },
+  {
+    path: 'resources',
+    element: <ResourcesPage />,
+    nav: { section: 'Configuration', label: 'Resources', icon: 'file' },
+  },
+  { path: 'resources/:kind', element: <ResourcesPage /> },
+  { path: 'resources/:kind/new', element: <ResourceEditorPage isNew /> },
+  { path: 'resources/:kind/:name', element: <ResourceEditorPage /> },
+];
+
+export const globalPages: PageRoute[] = [
+  {
+    path: '/audit',
+    element: <AuditPage />,
+    nav: { section: 'Administration', label: 'Audit log', icon: 'history' },
+  },
+  {
+    path: '/users',
+    element: <UsersPage />,
+    nav: { section: 'Administration', label: 'Users', icon: 'users' },
+  },
+  {
+    path: '/tokens',
+    element: <TokensPage />,
+    nav: { section: 'Administration', label: 'Tokens', icon: 'key' },
+  },
+];
+
+function navSections(): NavSection[] {
+  return NAV_SECTIONS.map((title) => ({
+    title,
+    items: [
+      ...projectPages.map((p) => ({ page: p, inProject: true })),
+      ...globalPages.map((p) => ({ page: p, inProject: false })),
+    ]
+      .filter(({ page }) => page.nav?.section === title)
+      .map(({ page, inProject }) => ({
+        to: page.path,
+        label: page.nav?.label ?? page.path,
+        icon: page.nav?.icon ?? 'file',
+        inProject,
+      })),
+  })).filter((s) => s.items.length > 0);
+}
+
+function Root() {
+  return (
+    <SessionProvider>
+      <ToastProvider>
+        <Outlet />
+      </ToastProvider>
+    </SessionProvider>
+  );
+}
+
+export const routes: RouteObject[] = [
+  {
+    element: <Root />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: (
+          <RequireSession>
+            <Layout nav={navSections()} />
+          </RequireSession>
+        ),
+        children: [
+          { index: true, element: <HomeRedirect /> },
+          {
+            path: 'p/:project',
+            children: [
+              { index: true, element: <Navigate to="environments" replace /> },
+              ...projectPages.map((p) => ({ path: p.path, element: p.element })),
+            ],
+          },
+          ...globalPages.map((p) => ({ path: p.path, element: p.element })),
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+];
