@@ -1,23 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  applyDelta,
   type ClientFeaturesResponse,
   type Context,
   createEngine,
-  type DeltaEvent,
   type Explanation,
   formatExplanation,
 } from './index.js';
-
-const require = createRequire(import.meta.url);
-const specDir = join(
-  dirname(require.resolve('@unleash/client-specification/package.json')),
-  'specifications',
-);
-const readJson = (file: string): unknown => JSON.parse(readFileSync(join(specDir, file), 'utf8'));
+import { loadSpec, specFiles } from './spec-harness.test-helper.js';
 
 const response: ClientFeaturesResponse = {
   version: 2,
@@ -221,15 +210,9 @@ describe('explain', () => {
 });
 
 describe('explain agrees with isEnabled and getVariant', () => {
-  const files = readJson('index.json') as string[];
-  for (const file of files) {
+  for (const file of specFiles()) {
     it(file, () => {
-      const spec = readJson(file) as {
-        state: ClientFeaturesResponse | { events: DeltaEvent[] };
-        tests?: { context: Context }[];
-        variantTests?: { context: Context }[];
-      };
-      const state = 'events' in spec.state ? applyDelta({ features: [] }, spec.state.events) : spec.state;
+      const { spec, response: state } = loadSpec(file);
       // A constant random source: explain checks in a different order, so draws must not matter.
       const e = createEngine(state, { random: () => 0.37 });
       const contexts = [...(spec.tests ?? []), ...(spec.variantTests ?? [])].map((t) => t.context);

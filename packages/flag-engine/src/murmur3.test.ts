@@ -2,20 +2,11 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { murmur3, normalizedHash } from './index.js';
 import { hashPrefix, hashWithPrefix } from './murmur3.js';
+import { mulberry32 } from './spec-harness.test-helper.js';
 
 // Reference implementation: the murmurhash3js copy that unleash-client itself loads.
 const sdkRequire = createRequire(createRequire(import.meta.url).resolve('unleash-client/package.json'));
 const reference = sdkRequire('murmurhash3js') as { x86: { hash32(key: string, seed?: number): number } };
-
-function mulberry32(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('murmur3', () => {
   it.each([
