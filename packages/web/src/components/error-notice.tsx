@@ -25,7 +25,8 @@ export function ErrorNotice({ error, title }: { error: unknown; title?: string }
       <Icon name={forbidden ? 'lock' : 'alert'} />
       <div className="notice__body">
         <div className="notice__title">
-          {title ?? (forbidden ? 'Not allowed' : 'Something went wrong')}
+          {/* A refusal says so first, whatever the caller's title: the fix is asking, not retrying. */}
+          {forbidden ? 'Not allowed' : (title ?? 'Something went wrong')}
           {apiError && <code className="notice__code">{apiError.code}</code>}
         </div>
         <div className="notice__message">{messageOf(error)}</div>
