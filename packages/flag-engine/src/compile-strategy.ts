@@ -79,8 +79,17 @@ function flexibleRollout(params: Record<string, string>, runtime: Runtime): Stra
     }
     const prefix = fixedPrefix ?? hashPrefix(`${stringId(ctx.featureToggle || '')}:`, STRATEGY_SEED);
     const bucket = (hashWithPrefix(prefix, stringId(id)) % 100) + 1;
-    if (note)
-      note.detail = `${stickiness} ${stringId(id)} is in bucket ${bucket}, rollout is ${params.rollout}%`;
+    if (note) {
+      const source =
+        stickiness === 'random' || (stickiness === 'default' && !ctx.userId && !ctx.sessionId)
+          ? 'random id'
+          : stickiness === 'default'
+            ? ctx.userId
+              ? 'userId'
+              : 'sessionId'
+            : stickiness;
+      note.detail = `${source} ${stringId(id)} is in bucket ${bucket}, rollout is ${params.rollout}%`;
+    }
     return percentage > 0 && bucket <= percentage;
   };
 }
