@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
+// The bundle (npm run build) starts fastest; the plain compiled modules work too.
+import { existsSync } from 'node:fs';
 
-main(process.argv).then((code) => {
-  process.exitCode = code;
-});
+const bundle = new URL('../dist/pont.mjs', import.meta.url);
+const { main } = await import(existsSync(bundle) ? bundle.href : new URL('../dist/main.js', import.meta.url).href);
+process.exitCode = await main(process.argv);

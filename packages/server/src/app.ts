@@ -68,12 +68,15 @@ export async function buildApp(pont: Pont): Promise<FastifyInstance> {
     },
   });
   registerErrorHandling(app);
+  app.addHook('onRequest', async (_request, reply) => {
+    if (pont.lifecycle.draining) void reply.header('connection', 'close');
+  });
   registerAuthentication(app, pont.auth);
   registerMetrics(app, pont.metrics);
 
   app.get('/healthz', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
-    const ready = await pont.db.ready();
+    const ready = !pont.lifecycle.draining && (await pont.db.ready());
     void reply.status(ready ? 200 : 503);
     return { status: ready ? 'ready' : 'not ready', database: pont.db.dialect };
   });

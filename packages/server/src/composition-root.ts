@@ -39,6 +39,8 @@ export interface Pont {
   resources: ResourceService;
   auth: AuthService;
   audit: AuditService;
+  /** Set on SIGTERM: readiness fails and connections are not kept alive. */
+  lifecycle: { draining: boolean };
   /** Stops background work and closes the database. */
   close(): Promise<void>;
 }
@@ -97,6 +99,7 @@ export async function createPont(
     resources,
     auth,
     audit,
+    lifecycle: { draining: false },
     async close() {
       await db.destroy();
     },

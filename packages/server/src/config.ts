@@ -17,6 +17,8 @@ export interface PontConfig {
   demo: boolean;
   /** Mark cookies Secure (behind TLS). */
   secureCookies: boolean;
+  /** On SIGTERM, keep serving (readiness 503) this long before closing, so queued requests finish. */
+  shutdownDelayMs: number;
   /** Built web console; unset disables serving it. */
   webDir?: string;
 }
@@ -45,6 +47,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<PontConfig
     bodyLimit: integer('PONT_BODY_LIMIT', env.PONT_BODY_LIMIT, 1024 * 1024),
     demo: flag(env.PONT_DEMO, true),
     secureCookies: flag(env.PONT_SECURE_COOKIES, false),
+    shutdownDelayMs: integer('PONT_SHUTDOWN_DELAY_MS', env.PONT_SHUTDOWN_DELAY_MS, 300),
   };
   if (env.PONT_DATABASE_URL) config.databaseUrl = env.PONT_DATABASE_URL;
   if (env.PONT_SECRET_KEY) config.secretKey = env.PONT_SECRET_KEY;

@@ -38,21 +38,23 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;
 
-  print(
-    `pont is running at ${url}  (database: ${pont.db.dialect === 'sqlite' ? join(config.dataDir, 'pont.db') : 'PostgreSQL'})`,
-  );
+  const lines: string[] = [];
   if (admin.created && admin.generated) {
-    print(
-      `first start: log in as admin with password ${admin.password}  (shown once; set PONT_ADMIN_PASSWORD to choose it)`,
-    );
+    lines.push(`first start: log in as admin with password ${admin.password}  (shown once; set PONT_ADMIN_PASSWORD to choose it)`);
   } else if (admin.created) {
-    print('first start: log in as admin with the password from PONT_ADMIN_PASSWORD');
+    lines.push('first start: log in as admin with the password from PONT_ADMIN_PASSWORD');
   }
-  if (seeded) print('the demo project "demo" was created: environments dev → test → integration → prod');
+  if (seeded) lines.push('the demo project "demo" was created: environments dev → test → integration → prod');
+  const where = pont.db.dialect === 'sqlite' ? join(config.dataDir, 'pont.db') : 'PostgreSQL';
+  // The URL line comes last: tools (and tests) wait for it to know start-up is over.
+  lines.push(`pont is running at ${url}  (database: ${where})`);
+  print(lines.join('\n'));
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      pont.lifecycle.draining = true;
+      await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       await app.close();
       await pont.close();
     })();

@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import type { ErrorDetail } from '../../errors/index.js';
 
@@ -13,13 +13,25 @@ const coercingAjv = addFormats(new Ajv({ allErrors: true, strict: false, verbose
 
 /** Compiles a JSON Schema into a function that returns precise, user-facing details (empty when valid). */
 export function compileValidator(schema: TSchema, options: { coerce?: boolean } = {}): Validate {
-  const { $id: _id, ...rest } = schema as TSchema & { $id?: string };
-  const validate = (options.coerce ? coercingAjv : strictAjv).compile(rest);
-  return (value) => {
-    if (validate(value)) return [];
-    return simplify(validate.errors ?? []).map(toDetail);
+  const cache = options.coerce ? coercingCache : strictCache;
+  const known = cache.get(schema);
+  if (known) return known;
+  // Compiling is the costliest part of start-up, so each schema compiles on first use.
+  let compiled: ValidateFunction | undefined;
+  const validate: Validate = (value) => {
+    if (!compiled) {
+      const { $id: _id, ...rest } = schema as TSchema & { $id?: string };
+      compiled = (options.coerce ? coercingAjv : strictAjv).compile(rest);
+    }
+    if (compiled(value)) return [];
+    return simplify(compiled.errors ?? []).map(toDetail);
   };
+  cache.set(schema, validate);
+  return validate;
 }
+
+const strictCache = new WeakMap<object, Validate>();
+const coercingCache = new WeakMap<object, Validate>();
 
 /** `/spec/steps/2/exec` → `spec.steps[2].exec` */
 export function pointerToPath(pointer: string): string {
