@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, type ReactNode } from 'react';
 import { Navigate, Outlet, type RouteObject } from 'react-router';
 import { Layout, type NavSection } from './app/layout';
 import { RequireSession, SessionProvider } from './app/session-context';
@@ -9,10 +9,14 @@ import { HomeRedirect } from './pages/home-redirect';
 import { LoginPage } from './pages/login-page';
 import { NodesPage } from './pages/nodes-page';
 import { NotFoundPage } from './pages/not-found-page';
-import { ResourceEditorPage } from './pages/resource-editor-page';
 import { ResourcesPage } from './pages/resources-page';
 import { TokensPage } from './pages/tokens-page';
 import { UsersPage } from './pages/users-page';
+
+// The editor pulls in CodeMirror and the YAML library: loaded on first use, not with the console.
+const ResourceEditorPage = lazy(() =>
+  import('./pages/resource-editor-page').then((m) => ({ default: m.ResourceEditorPage })),
+);
 
 /**
  * The one table of console pages. A new page (jobs, flags, deployments) is one entry here:
@@ -25,15 +29,19 @@ interface PageRoute {
   nav?: { section: string; label: string; icon: string };
 }
 
-export const NAV_SECTIONS = ['Project', 'Configuration', 'Administration'];
+export const NAV_SECTIONS = ['Infrastructure', 'Configuration', 'Administration'];
 
 export const projectPages: PageRoute[] = [
   {
     path: 'environments',
     element: <EnvironmentsPage />,
-    nav: { section: 'Project', label: 'Environments', icon: 'layers' },
+    nav: { section: 'Infrastructure', label: 'Environments', icon: 'layers' },
   },
-  { path: 'nodes', element: <NodesPage />, nav: { section: 'Project', label: 'Nodes', icon: 'server' } },
+  {
+    path: 'nodes',
+    element: <NodesPage />,
+    nav: { section: 'Infrastructure', label: 'Nodes', icon: 'server' },
+  },
   {
     path: 'resources',
     element: <ResourcesPage />,

@@ -248,6 +248,40 @@ describe('web console in Chromium', () => {
     expect(stored?.spec.color).toBe('#ff8800');
   });
 
+  it('creates an API token, shows its value once, and revokes it', async () => {
+    await page.getByRole('link', { name: 'Tokens' }).click();
+    await page.getByRole('button', { name: 'New token' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New token' });
+    await dialog.getByLabel('Name').fill('ci-deploy');
+    await dialog.getByRole('button', { name: 'Create token' }).click();
+
+    const value = page.getByTestId('new-token');
+    await value.waitFor();
+    const token = (await value.textContent()) ?? '';
+    expect(token).toMatch(/^pont_/);
+    await shot('token-created');
+    // The value works as a bearer token: it is the real one, not a display copy.
+    const whoami = await fetch(url('/api/v1/auth/whoami'), { headers: { authorization: `Bearer ${token}` } });
+    expect(((await whoami.json()) as { name: string }).name).toBe('ci-deploy');
+
+    await page.getByRole('button', { name: 'Done' }).click();
+    const row = page.getByRole('table', { name: 'Tokens' }).locator('tr', { hasText: 'ci-deploy' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.textContent()).toContain('revoked');
+    const after = await fetch(url('/api/v1/auth/whoami'), { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
+    await shot('tokens');
+  });
+
+  it('lists users for the admin, with the viewer among them', async () => {
+    await page.getByRole('link', { name: 'Users' }).click();
+    const row = page.getByRole('table', { name: 'Users' }).locator('tr', { hasText: 'bob' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('viewer');
+    await shot('users');
+  });
+
   it('refuses the same creation to a viewer and says why on the page', async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(/\/login/);
@@ -270,5 +304,10 @@ describe('web console in Chromium', () => {
     expect(await server?.pont.resources.getStored('Environment', 'demo', 'bobs-env')).toBeUndefined();
     const rows = page.getByRole('table', { name: 'Environments' }).locator('tbody tr');
     expect(await rows.count()).toBe(5);
+
+    // Administration pages say plainly what a viewer may not do instead of failing on click.
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByText('Only administrators can create, change or disable users.').waitFor();
+    expect(await page.getByRole('button', { name: 'New user' }).count()).toBe(0);
   });
 });

@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { RoleBadge } from '../components/badge';
 import { Icon } from '../components/icon';
@@ -68,7 +69,9 @@ export function Layout({ nav }: { nav: NavSection[] }) {
         </div>
       </aside>
       <main className="main">
-        <Outlet />
+        <Suspense fallback={null}>
+          <Outlet />
+        </Suspense>
       </main>
     </div>
   );

@@ -99,7 +99,7 @@ export function EnvironmentForm({
             checked={isProtected}
             onChange={(e) => setProtected(e.target.checked)}
           />
-          <span>Protected (runs and changes need an approval)</span>
+          <span>Protected: runs and changes need an approval</span>
         </label>
         <label className="field field--wide">
           <span>Description</span>

@@ -87,7 +87,6 @@ export function EnvironmentsPage() {
               <tr key={env.metadata.name} data-name={env.metadata.name}>
                 <td className="num mono">{env.spec.order}</td>
                 <td>
-                  <span className="color-dot" style={{ background: env.spec.color ?? 'var(--muted)' }} />
                   <EnvBadge name={env.metadata.name} color={env.spec.color} />
                 </td>
                 <td className="muted">{env.spec.description}</td>

@@ -19,7 +19,7 @@ import type { EditorHandle } from '../editor/yaml-editor';
 import { useQuery } from '../lib/use-query';
 import { editorPath } from './resources-page';
 
-// CodeMirror is most of the bundle's weight: only pages that edit load it.
+// CodeMirror is most of the bundle's weight: it loads in parallel with the resource, not before it.
 const YamlEditor = lazy(() => import('../editor/yaml-editor').then((m) => ({ default: m.YamlEditor })));
 
 type Check =
