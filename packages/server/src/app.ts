@@ -10,6 +10,7 @@ import { PontError } from './errors/index.js';
 import { registerAuthentication } from './http/authenticate.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
+import { approvalRoutes } from './modules/approvals/index.js';
 import { auditRoutes } from './modules/audit/index.js';
 import { authRoutes } from './modules/auth/index.js';
 import { compileValidator, resourceRoutes } from './modules/resources/index.js';
@@ -86,6 +87,7 @@ export async function buildApp(pont: Pont): Promise<FastifyInstance> {
 
   await app.register(authRoutes(pont.auth, { secureCookies: pont.config.secureCookies }));
   await app.register(auditRoutes(pont.audit));
+  await app.register(approvalRoutes(pont.approvals));
   await app.register(resourceRoutes(pont.resources));
 
   if (pont.config.webDir && existsSync(join(pont.config.webDir, 'index.html'))) {

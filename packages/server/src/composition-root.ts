@@ -6,6 +6,12 @@ import { kyselyTransactor } from './db/transactor.js';
 import { createMetrics, type Metrics } from './http/metrics.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import { createTopic, type Topic } from './lib/topic.js';
+import {
+  type ApprovalDecision,
+  type ApprovalService,
+  createApprovalService,
+  createKyselyApprovalStore,
+} from './modules/approvals/index.js';
 import { type AuditService, createAuditService, createKyselyAuditStore } from './modules/audit/index.js';
 import {
   type AuthService,
@@ -39,6 +45,8 @@ export interface Pont {
   resources: ResourceService;
   auth: AuthService;
   audit: AuditService;
+  approvals: ApprovalService;
+  approvalDecisions: Topic<ApprovalDecision>;
   /** Set on SIGTERM: readiness fails and connections are not kept alive. */
   lifecycle: { draining: boolean };
   /** Stops background work and closes the database. */
@@ -85,6 +93,14 @@ export async function createPont(
     clock,
   });
   const audit = createAuditService({ store: auditStore, authorizer });
+  const approvalDecisions = createTopic<ApprovalDecision>();
+  const approvals = createApprovalService({
+    store: createKyselyApprovalStore(db.kysely),
+    audit: auditStore,
+    authorizer,
+    clock,
+    decisions: approvalDecisions,
+  });
 
   return {
     config,
@@ -99,6 +115,8 @@ export async function createPont(
     resources,
     auth,
     audit,
+    approvals,
+    approvalDecisions,
     lifecycle: { draining: false },
     async close() {
       await db.destroy();

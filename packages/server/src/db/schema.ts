@@ -79,6 +79,21 @@ export interface MetaTable {
   value: string;
 }
 
+export interface ApprovalsTable {
+  id: string;
+  project: string;
+  environment: string;
+  subject_type: string;
+  subject_id: string;
+  summary: string;
+  requested_by: string;
+  requested_at: Iso;
+  status: string;
+  decided_by: string | null;
+  decided_at: Iso | null;
+  comment: string | null;
+}
+
 export interface Database {
   resources: ResourcesTable;
   counters: CountersTable;
@@ -87,6 +102,7 @@ export interface Database {
   tokens: TokensTable;
   audit_events: AuditEventsTable;
   meta: MetaTable;
+  approvals: ApprovalsTable;
 }
 
 // Re-exported so later tables can use them without importing kysely directly.

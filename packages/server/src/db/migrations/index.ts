@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-core.js';
+import * as m0002 from './0002-approvals.js';
 
 /**
  * Append-only: a released migration is never edited, a change is a new file. Names sort in
@@ -7,4 +8,5 @@ import * as m0001 from './0001-core.js';
  */
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
+  '0002-approvals': m0002,
 };

@@ -1,0 +1,5 @@
+export type { CommandRequest, CommandResult, CopyOptions, ExecNode, Executor, NodeSession, OpenHooks, OutputStream } from './executor.js';
+export { NodeError } from './executor.js';
+export { sha256File } from './file-hash.js';
+export { baseEnvironment, createLocalExecutor } from './local-executor.js';
+export { shellJoin, shellQuote, splitWords } from './shell-quote.js';
