@@ -94,6 +94,76 @@ export interface ApprovalsTable {
   comment: string | null;
 }
 
+export interface ExecutionsTable {
+  id: string;
+  project: string;
+  job: string | null;
+  /** job | adhoc */
+  type: string;
+  environment: string;
+  state: string;
+  /** Option values as JSON; secret values sealed. */
+  options: string;
+  /** The job spec (or ad-hoc command) as it was when the run was requested. */
+  definition: string;
+  requested_by: string;
+  /** user | schedule | job | api */
+  trigger: string;
+  schedule: string | null;
+  parent_id: string | null;
+  attempt: number;
+  created_at: Iso;
+  started_at: Iso | null;
+  finished_at: Iso | null;
+  duration_ms: number | null;
+  worker: string | null;
+  heartbeat_at: Iso | null;
+  message: string | null;
+  outputs: string;
+  log_lines: number;
+}
+
+export interface ExecutionStepsTable {
+  execution_id: string;
+  node: string;
+  step_index: number;
+  step_id: string;
+  status: string;
+  exit_code: number | null;
+  attempts: number;
+  started_at: Iso | null;
+  duration_ms: number | null;
+  message: string | null;
+  outputs: string;
+}
+
+export interface ExecutionLogsTable {
+  execution_id: string;
+  seq: number;
+  time: Iso;
+  node: string;
+  step: string;
+  stream: string;
+  line: string;
+}
+
+export interface ScheduleFiresTable {
+  project: string;
+  job: string;
+  schedule: string;
+  fire_time: Iso;
+  execution_id: string;
+}
+
+export interface FilesTable {
+  project: string;
+  name: string;
+  size: number;
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: Iso;
+}
+
 export interface Database {
   resources: ResourcesTable;
   counters: CountersTable;
@@ -103,6 +173,11 @@ export interface Database {
   audit_events: AuditEventsTable;
   meta: MetaTable;
   approvals: ApprovalsTable;
+  executions: ExecutionsTable;
+  execution_steps: ExecutionStepsTable;
+  execution_logs: ExecutionLogsTable;
+  schedule_fires: ScheduleFiresTable;
+  files: FilesTable;
 }
 
 // Re-exported so later tables can use them without importing kysely directly.

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-approvals.js';
+import * as m0003 from './0003-jobs.js';
 
 /**
  * Append-only: a released migration is never edited, a change is a new file. Names sort in
@@ -9,4 +10,5 @@ import * as m0002 from './0002-approvals.js';
 export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-approvals': m0002,
+  '0003-jobs': m0003,
 };
