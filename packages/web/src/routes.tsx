@@ -1,4 +1,4 @@
-import { lazy, type ReactNode } from 'react';
+import { lazy, type ReactNode, useEffect } from 'react';
 import { Navigate, Outlet, type RouteObject } from 'react-router';
 import { Layout, type NavSection } from './app/layout';
 import { RequireSession, SessionProvider } from './app/session-context';
@@ -13,10 +13,25 @@ import { ResourcesPage } from './pages/resources-page';
 import { TokensPage } from './pages/tokens-page';
 import { UsersPage } from './pages/users-page';
 
-// The editor pulls in CodeMirror and the YAML library: loaded on first use, not with the console.
-const ResourceEditorPage = lazy(() =>
-  import('./pages/resource-editor-page').then((m) => ({ default: m.ResourceEditorPage })),
-);
+// The editor pulls in CodeMirror and the YAML library: not part of the first load, but fetched
+// and compiled while the browser is idle so opening a resource does not wait for it.
+const loadEditorPage = () => import('./pages/resource-editor-page');
+const ResourceEditorPage = lazy(() => loadEditorPage().then((m) => ({ default: m.ResourceEditorPage })));
+
+function usePreloadWhenIdle(): void {
+  useEffect(() => {
+    const preload = () => {
+      void loadEditorPage();
+      void import('./editor/yaml-editor');
+    };
+    if ('requestIdleCallback' in window) {
+      const handle = window.requestIdleCallback(preload, { timeout: 3000 });
+      return () => window.cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(preload, 1500);
+    return () => clearTimeout(timer);
+  }, []);
+}
 
 /**
  * The one table of console pages. A new page (jobs, flags, deployments) is one entry here:
@@ -88,6 +103,7 @@ function navSections(): NavSection[] {
 }
 
 function Root() {
+  usePreloadWhenIdle();
   return (
     <SessionProvider>
       <ToastProvider>

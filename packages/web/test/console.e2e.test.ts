@@ -246,6 +246,40 @@ describe('web console in Chromium', () => {
       .toContain('Environment staging configured');
     const stored = await server?.pont.resources.getStored('Environment', 'demo', 'staging');
     expect(stored?.spec.color).toBe('#ff8800');
+    // The editor reopens the saved resource, so the next save carries the new resourceVersion.
+    await expect
+      .poll(() => page.locator('.page-header__subtitle').textContent())
+      .toContain(`resourceVersion ${stored?.metadata.resourceVersion}`);
+    expect(await page.locator('.page-header__subtitle').textContent()).not.toContain('unsaved');
+  });
+
+  it('refuses a stale save with a conflict instead of overwriting a change made meanwhile', async () => {
+    await page.getByText('Valid: the server accepts this document.').waitFor();
+    const current = await server?.pont.resources.getStored('Environment', 'demo', 'staging');
+    if (!current) throw new Error('staging is gone');
+    await server?.pont.resources.apply(systemActor, [
+      { ...current, spec: { ...current.spec, description: 'Changed by someone else' } },
+    ]);
+
+    const lines = await page.locator('.cm-line').allTextContents();
+    await page
+      .locator('.cm-line')
+      .nth(lines.findIndex((l) => l.trim().startsWith('description:')))
+      .click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' (edited)');
+    // The live check already knows: the resourceVersion line is flagged before any save.
+    await expect
+      .poll(() => page.getByTestId('problem').first().textContent())
+      .toContain('stale resourceVersion');
+
+    await page.getByRole('button', { name: 'Save' }).click();
+    const notice = page.getByRole('alert').filter({ hasText: 'RESOURCE_CONFLICT' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('Someone changed this resource since you opened it');
+    const stored = await server?.pont.resources.getStored('Environment', 'demo', 'staging');
+    expect(stored?.spec.description).toBe('Changed by someone else');
+    await shot('editor-conflict');
   });
 
   it('creates an API token, shows its value once, and revokes it', async () => {

@@ -72,6 +72,18 @@ export function pathAt(
   return { path, siblings };
 }
 
+/** Keys already written below the cursor in the same block, so they are not offered twice. */
+function siblingsBelow(doc: Text, lineNo: number, indent: number, into: Set<string>): void {
+  for (let l = lineNo + 1; l <= doc.lines; l++) {
+    const text = doc.line(l).text;
+    if (!text.trim() || text.trimStart().startsWith('#')) continue;
+    const lineIndent = text.length - text.trimStart().length;
+    if (lineIndent < indent || (lineIndent === indent && text.trimStart().startsWith('-'))) return;
+    const m = KEY_LINE.exec(text);
+    if (lineIndent === indent && m?.[3] && !m[2]) into.add(m[3]);
+  }
+}
+
 function variants(schema: JsonSchema): JsonSchema[] {
   return [schema, ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])];
 }
@@ -149,7 +161,12 @@ export function schemaCompletion(schema: JsonSchema): CompletionSource {
     if (!context.explicit && !keyMatch[3] && !keyMatch[2]) return null;
     const indent = keyMatch[1]?.length ?? 0;
     const { path, siblings } = pathAt(context.state.doc, line.number, indent);
-    if (keyMatch[2]) path.push('[]');
+    if (keyMatch[2]) {
+      path.push('[]');
+      siblings.clear();
+    } else {
+      siblingsBelow(context.state.doc, line.number, indent, siblings);
+    }
     const target = schemaAt(schema, path);
     if (!target) return null;
     const options = propertiesOf(target)

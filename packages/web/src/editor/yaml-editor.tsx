@@ -1,6 +1,6 @@
 import { yaml } from '@codemirror/lang-yaml';
 import { forceLinting, linter, lintGutter, setDiagnostics } from '@codemirror/lint';
-import { Compartment, EditorSelection, EditorState } from '@codemirror/state';
+import { Compartment, EditorSelection, EditorState, Prec } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import { basicSetup, EditorView } from 'codemirror';
 import { type RefObject, useEffect, useRef } from 'react';
@@ -45,6 +45,30 @@ const theme = EditorView.theme({
   '.cm-tooltip-lint': { fontFamily: 'var(--font-sans)', fontSize: '12px' },
 });
 
+const KEY_WITHOUT_VALUE = /^(\s*)(-\s+)?[^\s#][^#]*:\s*$/;
+
+/**
+ * Enter after "key:" opens the nested block one level in. The YAML mode keeps the key's own
+ * indentation there, which puts the next line back at the parent level.
+ */
+function indentAfterKey(view: EditorView): boolean {
+  const { state } = view;
+  const range = state.selection.main;
+  if (!range.empty) return false;
+  const line = state.doc.lineAt(range.head);
+  const before = line.text.slice(0, range.head - line.from);
+  const match = KEY_WITHOUT_VALUE.exec(before);
+  if (!match || line.text.slice(range.head - line.from).trim()) return false;
+  const indent = ' '.repeat((match[1]?.length ?? 0) + (match[2]?.length ?? 0) + 2);
+  view.dispatch({
+    changes: { from: range.head, insert: `\n${indent}` },
+    selection: { anchor: range.head + 1 + indent.length },
+    scrollIntoView: true,
+    userEvent: 'input',
+  });
+  return true;
+}
+
 /** CodeMirror 6 with YAML, the server's live schema check as lint, and schema field completion. */
 export function YamlEditor({
   initialValue,
@@ -83,6 +107,7 @@ export function YamlEditor({
             { delay: CHECK_DELAY_MS },
           ),
           completion.current.of([]),
+          Prec.high(keymap.of([{ key: 'Enter', run: indentAfterKey }])),
           keymap.of([
             {
               key: 'Mod-s',
@@ -102,6 +127,8 @@ export function YamlEditor({
       }),
     });
     view.current = editor;
+    // The typing pause is for typing: the document as opened is checked at once.
+    forceLinting(editor);
     return () => {
       editor.destroy();
       view.current = null;
@@ -109,10 +136,11 @@ export function YamlEditor({
   }, []);
 
   useEffect(() => {
+    // One source object per schema: autocompletion tracks sources by identity, and a new function
+    // on every lookup would restart it at each keystroke and never show anything.
+    const source = schema ? [{ autocomplete: schemaCompletion(schema) }] : undefined;
     view.current?.dispatch({
-      effects: completion.current.reconfigure(
-        schema ? EditorState.languageData.of(() => [{ autocomplete: schemaCompletion(schema) }]) : [],
-      ),
+      effects: completion.current.reconfigure(source ? EditorState.languageData.of(() => source) : []),
     });
   }, [schema]);
 

@@ -22,7 +22,9 @@ export function relativeTime(iso: string | undefined, now = Date.now()): string 
   ];
   for (const [size, unit] of units) {
     if (abs >= size) {
-      const n = Math.floor(abs / size);
+      // Past times round down ("5 min ago" until it is 6); future ones to the nearest, so a
+      // 30-day expiry reads "in 30 d" a second after creation, not "in 29 d".
+      const n = ms < 0 ? Math.floor(abs / size) : Math.round(abs / size);
       return ms < 0 ? `${n} ${unit} ago` : `in ${n} ${unit}`;
     }
   }
