@@ -280,6 +280,15 @@ describe('web console in Chromium', () => {
     const stored = await server?.pont.resources.getStored('Environment', 'demo', 'staging');
     expect(stored?.spec.description).toBe('Changed by someone else');
     await shot('editor-conflict');
+
+    // The refused edit is still only in the editor: leaving asks before dropping it.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+    await leave.getByRole('button', { name: 'Stay' }).click();
+    expect(page.url()).toContain('/resources/environments/staging');
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await leave.getByRole('button', { name: 'Discard edits and leave' }).click();
+    await page.waitForURL(/\/audit$/);
   });
 
   it('creates an API token, shows its value once, and revokes it', async () => {

@@ -14,6 +14,7 @@ import { Delayed } from '../components/delayed';
 import { detailText, ErrorNotice } from '../components/error-notice';
 import { Icon } from '../components/icon';
 import { PageHeader } from '../components/page-header';
+import { UnsavedChangesGuard } from '../components/unsaved-changes-guard';
 import { templateFor, toYaml } from '../editor/templates';
 import type { EditorHandle } from '../editor/yaml-editor';
 import { useQuery } from '../lib/use-query';
@@ -148,6 +149,12 @@ function EditorBody({
   const [saveError, setSaveError] = useState<unknown>();
   const [deleting, setDeleting] = useState(false);
   const latestText = useRef(initialText);
+  // Set just before the page navigates on its own (after creating, after deleting).
+  const leaving = useRef(false);
+  const shouldBlock = useCallback(
+    () => !leaving.current && latestText.current !== initialText,
+    [initialText],
+  );
 
   const onCheck = useCallback(async (text: string): Promise<ErrorDetail[]> => {
     setCheck({ phase: 'checking' });
@@ -181,9 +188,10 @@ function EditorBody({
       );
       const sameTarget = !isNew && first.kind === kind.kind && first.name === resource?.metadata.name;
       if (sameTarget) await onReload();
-      else if (first.kind === kind.kind && first.after)
+      else if (first.kind === kind.kind && first.after) {
+        leaving.current = true;
         navigate(editorPath(project, kind, first.after), { replace: isNew });
-      else await onReload();
+      } else await onReload();
     } catch (error) {
       setSaveError(error);
       if (error instanceof ApiError) editor.current?.showProblems(problemsOf(error));
@@ -198,6 +206,7 @@ function EditorBody({
 
   return (
     <>
+      <UnsavedChangesGuard shouldBlock={shouldBlock} />
       <PageHeader
         title={title}
         subtitle={
@@ -339,6 +348,7 @@ function EditorBody({
             await deleteResource(kind, scopeProject, resource.metadata.name);
             toast.success(`${kind.kind} ${resource.metadata.name} deleted`);
             invalidateResources(project);
+            leaving.current = true;
             navigate(`/p/${encodeURIComponent(project)}/resources/${kind.plural}`);
           }}
         >
