@@ -10,6 +10,7 @@ import { LoginPage } from './pages/login-page';
 import { NodesPage } from './pages/nodes-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { ResourcesPage } from './pages/resources-page';
+import { RouteError } from './pages/route-error';
 import { TokensPage } from './pages/tokens-page';
 import { UsersPage } from './pages/users-page';
 
@@ -116,6 +117,7 @@ function Root() {
 export const routes: RouteObject[] = [
   {
     element: <Root />,
+    errorElement: <RouteError />,
     children: [
       { path: '/login', element: <LoginPage /> },
       {
@@ -124,6 +126,8 @@ export const routes: RouteObject[] = [
             <Layout nav={navSections()} />
           </RequireSession>
         ),
+        // Inside the layout too, so a failing page keeps the sidebar and the way out.
+        errorElement: <RouteError />,
         children: [
           { index: true, element: <HomeRedirect /> },
           {

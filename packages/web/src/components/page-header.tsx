@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useEffect } from 'react';
 
 export function PageHeader({
   title,
@@ -9,6 +9,10 @@ export function PageHeader({
   subtitle?: ReactNode;
   actions?: ReactNode;
 }) {
+  // Many tabs of the console are open at once: the tab title says which page each one is.
+  useEffect(() => {
+    if (typeof title === 'string') document.title = `${title} · pont`;
+  }, [title]);
   return (
     <header className="page-header">
       <div>

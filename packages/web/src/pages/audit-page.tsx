@@ -110,6 +110,8 @@ export function AuditPage() {
     });
 
   if (isForbidden(first.error)) return <NotAllowed error={first.error} what="the audit log" />;
+  // Modules add actions (run, approve, …): offer every action seen so far besides the known ones.
+  const actions = [...new Set([...ACTIONS, ...items.map((e) => e.action)])];
   const kindNames = [...new Set([...(kinds.data ?? []).map((k) => k.kind), ...EXTRA_KINDS])].sort();
 
   return (
@@ -145,7 +147,7 @@ export function AuditPage() {
             onChange={(e) => setFilter('action', e.target.value)}
           >
             <option value="">all</option>
-            {ACTIONS.map((a) => (
+            {actions.map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>
