@@ -22,9 +22,10 @@ function set(key: string, entry: Entry): void {
   for (const listener of listeners.get(key) ?? []) listener();
 }
 
-function load(key: string, fetcher: () => Promise<unknown>): Promise<void> {
+/** `fresh`: the answer must start after this call (a write just happened), not reuse one in flight. */
+function load(key: string, fetcher: () => Promise<unknown>, fresh = false): Promise<void> {
   const running = inflight.get(key);
-  if (running) return running;
+  if (running) return fresh ? running.then(() => load(key, fetcher)) : running;
   set(key, { ...(entries.get(key) ?? EMPTY), fetching: true });
   const promise = fetcher()
     .then(
@@ -38,13 +39,13 @@ function load(key: string, fetcher: () => Promise<unknown>): Promise<void> {
 }
 
 function subscribe(key: string, listener: () => void): () => void {
-  let set = listeners.get(key);
-  if (!set) {
-    set = new Set();
-    listeners.set(key, set);
+  let group = listeners.get(key);
+  if (!group) {
+    group = new Set();
+    listeners.set(key, group);
   }
-  set.add(listener);
-  return () => set.delete(listener);
+  group.add(listener);
+  return () => group.delete(listener);
 }
 
 export interface Query<T> {
@@ -69,7 +70,7 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
     if (key) void load(key, () => fetcherRef.current());
   }, [key]);
   const reload = useCallback(async () => {
-    if (key) await load(key, () => fetcherRef.current());
+    if (key) await load(key, () => fetcherRef.current(), true);
   }, [key]);
   return {
     data: entry.data as T | undefined,
@@ -80,16 +81,15 @@ export function useQuery<T>(key: string | null, fetcher: () => Promise<T>): Quer
   };
 }
 
-/** Marks every cached query whose key starts with `prefix` stale and refetches the watched ones. */
+/**
+ * Refetches the queries on screen whose key starts with `prefix`. The others keep their data:
+ * every mount revalidates anyway, and old rows at once beat an empty table.
+ */
 export function invalidate(prefix: string): void {
   for (const key of [...entries.keys()]) {
-    if (!key.startsWith(prefix)) continue;
-    if (listeners.get(key)?.size) {
-      const fetcher = fetchers.get(key);
-      if (fetcher) void load(key, fetcher);
-    } else {
-      entries.delete(key);
-    }
+    if (!key.startsWith(prefix) || !listeners.get(key)?.size) continue;
+    const fetcher = fetchers.get(key);
+    if (fetcher) void load(key, fetcher, true);
   }
 }
 
