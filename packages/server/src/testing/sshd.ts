@@ -44,6 +44,8 @@ export interface SshNodesOptions {
    * outside those sshd processes sees it; it disappears with them.
    */
   password?: boolean;
+  /** More public keys (`ssh-ed25519 AAAA… comment` lines) the nodes accept besides the generated one. */
+  authorizedKeys?: string[];
 }
 
 /**
@@ -71,7 +73,8 @@ export async function startSshNodes(count: number, options: SshNodesOptions = {}
     await keygen(join(base, 'client'), 'pont-test-client');
     const privateKey = await readFile(join(base, 'client'), 'utf8');
     const publicKey = (await readFile(join(base, 'client.pub'), 'utf8')).trim();
-    await writeFile(join(base, 'authorized_keys'), `${publicKey}\n`, { mode: 0o600 });
+    const authorized = [publicKey, ...(options.authorizedKeys ?? []).map((key) => key.trim())];
+    await writeFile(join(base, 'authorized_keys'), `${authorized.join('\n')}\n`, { mode: 0o600 });
     let password: string | undefined;
     if (options.password) {
       password = `pw-${randomBytes(9).toString('base64url')}`;
@@ -141,9 +144,8 @@ async function startNode(base: string, name: string, withPassword: boolean): Pro
             'private',
             '/bin/sh',
             '-c',
-            'mount --bind "$1" /etc/shadow && exec "$2" "$@"',
-            'sh',
-          ].concat([join(base, 'shadow'), SSHD, ...args]),
+            'f=$1; shift; mount --bind "$f" /etc/shadow && exec "$@"',
+          ].concat(['sh', join(base, 'shadow'), SSHD, ...args]),
           { stdio: ['ignore', 'ignore', 'pipe'] },
         )
       : spawn(SSHD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
