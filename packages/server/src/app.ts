@@ -12,6 +12,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
 import { approvalRoutes } from './modules/approvals/index.js';
 import { auditRoutes } from './modules/audit/index.js';
+import { filesRoutes } from './modules/files/index.js';
 import { authRoutes } from './modules/auth/index.js';
 import { compileValidator, resourceRoutes } from './modules/resources/index.js';
 
@@ -89,6 +90,8 @@ export async function buildApp(pont: Pont): Promise<FastifyInstance> {
   await app.register(auditRoutes(pont.audit));
   await app.register(approvalRoutes(pont.approvals));
   await app.register(resourceRoutes(pont.resources));
+  await app.register(filesRoutes(pont.files));
+  for (const routes of pont.jobs.routes) await app.register(routes);
 
   if (pont.config.webDir && existsSync(join(pont.config.webDir, 'index.html'))) {
     await serveWeb(app, pont.config.webDir);

@@ -20,6 +20,8 @@ import {
   createLoginThrottle,
 } from './modules/auth/index.js';
 import { environmentKind, nodeKind, projectKind } from './modules/core/index.js';
+import { createFilesService, type FilesService } from './modules/files/index.js';
+import { createJobsModule, type ExecutionRecord, type JobsModule } from './modules/jobs/index.js';
 import { type Authorizer, createAuthorizer, policyKind } from './modules/policies/index.js';
 import {
   createKindRegistry,
@@ -47,6 +49,12 @@ export interface Pont {
   audit: AuditService;
   approvals: ApprovalService;
   approvalDecisions: Topic<ApprovalDecision>;
+  files: FilesService;
+  jobs: JobsModule;
+  /** Every execution that reached a final state (deployments follow their runs here). */
+  executionFinished: Topic<ExecutionRecord>;
+  /** Starts background work: the execution queue, the scheduler, retention. */
+  start(): Promise<void>;
   /** Set on SIGTERM: readiness fails and connections are not kept alive. */
   lifecycle: { draining: boolean };
   /** Stops background work and closes the database. */
@@ -102,6 +110,25 @@ export async function createPont(
     decisions: approvalDecisions,
   });
 
+  const files = createFilesService({ db: db.kysely, dataDir: config.dataDir, authorizer, clock, maxBytes: config.uploadLimit });
+  const executionFinished = createTopic<ExecutionRecord>();
+  const jobs = createJobsModule({
+    db,
+    logger,
+    clock,
+    kinds,
+    resources,
+    resourceChanges,
+    authorizer,
+    approvals,
+    approvalDecisions,
+    audit: auditStore,
+    secretBox,
+    files,
+    finished: executionFinished,
+    maxRunning: config.maxRunning,
+  });
+
   return {
     config,
     logger,
@@ -117,8 +144,15 @@ export async function createPont(
     audit,
     approvals,
     approvalDecisions,
+    files,
+    jobs,
+    executionFinished,
     lifecycle: { draining: false },
+    async start() {
+      await jobs.start();
+    },
     async close() {
+      await jobs.stop(config.shutdownGraceMs);
       await db.destroy();
     },
   };

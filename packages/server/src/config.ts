@@ -17,6 +17,12 @@ export interface PontConfig {
   demo: boolean;
   /** Mark cookies Secure (behind TLS). */
   secureCookies: boolean;
+  /** Largest file accepted by uploads (files for copy steps, artifacts), bytes. */
+  uploadLimit: number;
+  /** Executions this process runs at once; more wait in the queue. */
+  maxRunning: number;
+  /** On shutdown, running executions get this long to finish before they are stopped. */
+  shutdownGraceMs: number;
   /** On SIGTERM, keep serving (readiness 503) this long before closing, so queued requests finish. */
   shutdownDelayMs: number;
   /** Built web console; unset disables serving it. */
@@ -48,6 +54,9 @@ export function loadConfig(env: Env = process.env, overrides: Partial<PontConfig
     demo: flag(env.PONT_DEMO, true),
     secureCookies: flag(env.PONT_SECURE_COOKIES, false),
     shutdownDelayMs: integer('PONT_SHUTDOWN_DELAY_MS', env.PONT_SHUTDOWN_DELAY_MS, 300),
+    uploadLimit: integer('PONT_UPLOAD_LIMIT', env.PONT_UPLOAD_LIMIT, 1024 * 1024 * 1024),
+    maxRunning: integer('PONT_MAX_RUNNING', env.PONT_MAX_RUNNING, 32),
+    shutdownGraceMs: integer('PONT_SHUTDOWN_GRACE_MS', env.PONT_SHUTDOWN_GRACE_MS, 10_000),
   };
   if (env.PONT_DATABASE_URL) config.databaseUrl = env.PONT_DATABASE_URL;
   if (env.PONT_SECRET_KEY) config.secretKey = env.PONT_SECRET_KEY;

@@ -34,6 +34,7 @@ export async function startServer(
   const seeded = config.demo ? await seedDemo(pont) : false;
   const app = await buildApp(pont);
   await app.listen({ port: config.port, host: config.host });
+  await pont.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host}:${port}`;

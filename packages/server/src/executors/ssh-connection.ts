@@ -132,9 +132,25 @@ export class Slots {
 
   constructor(private readonly capacity: number) {}
 
-  async acquire(): Promise<() => void> {
-    if (this.used >= this.capacity) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.used++;
+  /** Waits for a free slot; rejects with an AbortError if `signal` aborts while waiting. */
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    if (this.used < this.capacity) this.used++;
+    else {
+      signal?.throwIfAborted();
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const index = this.waiting.indexOf(wake);
+          if (index >= 0) this.waiting.splice(index, 1);
+          reject(signal?.reason);
+        };
+        const wake = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        this.waiting.push(wake);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
     let released = false;
     return () => {
       if (released) return;
@@ -152,8 +168,9 @@ export async function openExec(
   slots: Slots,
   command: string,
   what: string,
+  signal?: AbortSignal,
 ): Promise<ClientChannel> {
-  const release = await slots.acquire();
+  const release = await slots.acquire(signal);
   return new Promise((resolve, reject) => {
     const failed = (error: Error) => {
       release();

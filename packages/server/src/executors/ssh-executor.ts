@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { posix } from 'node:path';
-import type { Client, SFTPWrapper } from 'ssh2';
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import {
   type CommandRequest,
   type CommandResult,
@@ -109,12 +109,15 @@ class SshSession implements NodeSession {
     const envScript = environmentScript(request.env);
     if (request.signal.aborted) return { exitCode: null, aborted: true };
     const marker = `pont-pgid-${randomBytes(8).toString('hex')}:`;
-    const channel = await openExec(
-      this.client,
-      this.slots,
-      stepCommand(marker, command, request.cwd),
-      this.what('cannot start command'),
-    );
+    let channel: ClientChannel;
+    try {
+      const line = stepCommand(marker, command, request.cwd);
+      channel = await openExec(this.client, this.slots, line, this.what('cannot start command'), request.signal);
+    } catch (error) {
+      // Aborted while waiting for a free channel: it never started.
+      if (request.signal.aborted) return { exitCode: null, aborted: true };
+      throw error;
+    }
     let channelClosed = () => {};
     const run: ActiveRun = { done: new Promise((resolve) => (channelClosed = resolve)) };
     this.active.add(run);

@@ -26,6 +26,19 @@ export function fingerprintMatches(expected: string, keyBlob: Buffer): boolean {
   return bare === sshFingerprint(keyBlob).slice('SHA256:'.length);
 }
 
+/** The algorithm named at the start of a key blob, e.g. `ssh-ed25519`. */
+export function keyType(keyBlob: Buffer): string {
+  if (keyBlob.length < 4) return 'unknown';
+  const length = keyBlob.readUInt32BE(0);
+  return length > 0 && length < 64 && keyBlob.length >= 4 + length ? keyBlob.toString('latin1', 4, 4 + length) : 'unknown';
+}
+
+/** Where OpenSSH keeps the public host key of this type, to tell users what to check on the node. */
+function hostKeyFile(type: string): string {
+  const name = type === 'ssh-ed25519' ? 'ed25519' : type.startsWith('ecdsa-') ? 'ecdsa' : type.includes('rsa') ? 'rsa' : 'ed25519';
+  return `/etc/ssh/ssh_host_${name}_key.pub`;
+}
+
 export type HostKeyDecision =
   | { accept: true; trustedOnFirstUse?: string }
   | { accept: false; reason: string; fingerprint: string };
@@ -33,6 +46,8 @@ export type HostKeyDecision =
 /** Decides whether the key a node presented may be trusted, and says why not in words a user can act on. */
 export function decideHostKey(node: ExecNode, address: string, keyBlob: Buffer): HostKeyDecision {
   const seen = sshFingerprint(keyBlob);
+  const type = keyType(keyBlob);
+  const check = `ssh-keygen -l -E sha256 -f ${hostKeyFile(type)}`;
   const recorded = node.hostKey?.fingerprint?.trim();
   if (recorded) {
     if (fingerprintMatches(recorded, keyBlob)) return { accept: true };
@@ -41,9 +56,9 @@ export function decideHostKey(node: ExecNode, address: string, keyBlob: Buffer):
       fingerprint: seen,
       reason:
         `host key of node ${node.name} (${address}) does not match: spec.hostKey.fingerprint is ${recorded} ` +
-        `but the node presented ${seen}. Connection refused: someone may be intercepting it. If the node was ` +
-        `reinstalled or its key rotated, check the key on the node itself (ssh-keygen -l -E sha256 -f ` +
-        `/etc/ssh/ssh_host_ed25519_key.pub) and update spec.hostKey.fingerprint.`,
+        `but the node presented its ${type} key ${seen}. Connection refused: someone may be intercepting it. ` +
+        `If the node was reinstalled or its key rotated, check the key on the node itself (${check}) and ` +
+        `update spec.hostKey.fingerprint.`,
     };
   }
   if (node.hostKey?.trustOnFirstUse) return { accept: true, trustedOnFirstUse: seen };
@@ -51,8 +66,8 @@ export function decideHostKey(node: ExecNode, address: string, keyBlob: Buffer):
     accept: false,
     fingerprint: seen,
     reason:
-      `node ${node.name} (${address}) has no recorded host key; it presented ${seen}. Connection refused. ` +
-      `Check that fingerprint on the node (ssh-keygen -l -E sha256 -f /etc/ssh/ssh_host_ed25519_key.pub) and set ` +
+      `node ${node.name} (${address}) has no recorded host key; it presented its ${type} key ${seen}. ` +
+      `Connection refused. Check that fingerprint on the node (${check}) and set ` +
       `spec.hostKey.fingerprint: "${seen}", or set spec.hostKey.trustOnFirstUse: true to record the first key seen.`,
   };
 }

@@ -263,30 +263,37 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-/** The per-connection sshd processes a listener forked: ours too, found by parent PID. */
-async function childPids(pid: number): Promise<number[]> {
-  const pids: number[] = [];
+/** Parent PID of every process, read once from /proc. */
+async function parentPids(): Promise<Map<number, number>> {
+  const parents = new Map<number, number>();
   for (const entry of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
     // pid (comm) state ppid …: comm may contain spaces, so read after the last ')'.
     const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    if (ppid === pid) pids.push(Number(entry));
+    if (ppid) parents.set(Number(entry), ppid);
   }
-  return pids;
+  return parents;
 }
 
+/**
+ * Stops the listeners we started and the per-connection sshd processes they forked (found by
+ * parent PID, so ours alone), then removes the files.
+ */
 async function stopAll(started: StartedSshd[], base: string): Promise<void> {
+  const running = started.filter(({ process: child }) => child.exitCode === null && child.signalCode === null);
+  const ours = new Set(running.map(({ node }) => node.pid));
+  const parents = running.length > 0 ? await parentPids() : new Map<number, number>();
+  for (const [pid, ppid] of parents) {
+    if (!ours.has(ppid)) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
   await Promise.all(
-    started.map(async ({ process: child, exited, node }) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      for (const pid of await childPids(node.pid)) {
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-      }
+    running.map(async ({ process: child, exited }) => {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
       await exited;

@@ -38,6 +38,7 @@ export async function createTestPont(
   if (options.demo ?? true) await seedDemo(pont);
   const app = await buildApp(pont);
   await app.ready();
+  await pont.start();
 
   const login = async (username: string, password: string) => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password, issueToken: true } });

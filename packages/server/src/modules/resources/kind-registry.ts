@@ -28,6 +28,12 @@ export interface KindDefinition {
   status?: TSchema;
   /** The environment a resource is bound to, so policies can grant per environment. */
   environmentOf?(resource: Resource): string | undefined;
+  /**
+   * For kinds configured per environment (Flag): the environments a change touches (`previous` is the
+   * stored version; undefined on create and delete). Apply and delete are authorised in each of them;
+   * an empty list means the change is about no environment in particular.
+   */
+  environmentsOf?(resource: Resource, previous: Resource | undefined): string[];
   /** Checks beyond the schema (references, unique step ids); `lookup` sees the pending batch. */
   check?(resource: Resource, lookup: ResourceLookup): Promise<ErrorDetail[]> | ErrorDetail[];
   /** Turns the incoming resource into the stored one (secret encryption); `previous` is stored. */

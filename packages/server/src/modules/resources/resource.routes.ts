@@ -2,6 +2,7 @@ import { parseYamlDocuments } from '@pont/sdk/yaml';
 import { type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { type ErrorDetail, PontError } from '../../errors/index.js';
+import { isSet, QueryFlag } from '../../http/query-flag.js';
 import type { RegisteredKind } from './kind-registry.js';
 import type { Resource } from './resource.js';
 import type { ResourceService } from './resource.service.js';
@@ -15,19 +16,19 @@ const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 const DeleteQuery = Type.Object(
-  { resourceVersion: Type.Optional(Type.String()), cascade: Type.Optional(Type.Boolean()) },
+  { resourceVersion: Type.Optional(Type.String()), cascade: QueryFlag('also delete what a project holds') },
   { additionalProperties: false },
 );
 const ApplyQuery = Type.Object(
   {
-    dryRun: Type.Optional(Type.Boolean({ description: 'validate and compute the result without writing' })),
+    dryRun: QueryFlag('validate and compute the result without writing'),
     file: Type.Optional(Type.String({ description: 'file name to report in YAML errors' })),
   },
   { additionalProperties: false },
 );
 
 type ListQ = { labelSelector?: string; limit?: number; continue?: string };
-type DeleteQ = { resourceVersion?: string; cascade?: boolean };
+type DeleteQ = { resourceVersion?: string; cascade?: boolean | '1' | '0' };
 type Params = { project?: string; name?: string };
 
 /** Routes are generated per kind so OpenAPI documents each kind with the schema that validates it. */
@@ -39,7 +40,7 @@ export function resourceRoutes(service: ResourceService) {
       else crossProjectList(app, service, kind);
     }
 
-    app.post<{ Querystring: { dryRun?: boolean; file?: string }; Body: unknown }>(
+    app.post<{ Querystring: { dryRun?: boolean | '1' | '0'; file?: string }; Body: unknown }>(
       '/api/v1/apply',
       {
         schema: {
@@ -53,7 +54,7 @@ export function resourceRoutes(service: ResourceService) {
         const { documents, positions } = documentsOf(request.body, request.query.file);
         try {
           return {
-            results: await service.apply(request.actor, documents, { dryRun: request.query.dryRun === true }),
+            results: await service.apply(request.actor, documents, { dryRun: isSet(request.query.dryRun) }),
           };
         } catch (error) {
           throw positions ? locate(error, positions) : error;
@@ -165,7 +166,10 @@ function kindRoutes(
         kind.kind,
         project(request.params),
         request.params.name ?? '',
-        request.query,
+        {
+          ...(request.query.resourceVersion ? { resourceVersion: request.query.resourceVersion } : {}),
+          cascade: isSet(request.query.cascade),
+        },
       ),
     }),
   );

@@ -89,6 +89,14 @@ export function createResourceService(deps: ResourceServiceDeps) {
     return target;
   }
 
+  /** One target per environment a change touches, for kinds that span environments (Flag). */
+  function targetsOf(kind: RegisteredKind, resource: Resource, previous?: Resource): Target[] {
+    const target = targetOf(kind, resource);
+    const envs = kind.environmentsOf?.(resource, previous);
+    if (!envs || envs.length === 0) return [target];
+    return envs.map((environment) => ({ ...target, environment }));
+  }
+
   function keyFor(kind: RegisteredKind, project: string | undefined, name: string): ResourceKey {
     return { kind: kind.kind, project: kind.scope === 'cluster' ? '' : (project ?? ''), name };
   }
@@ -348,8 +356,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
     ): Promise<ApplyResult[]> {
       const items = validateDocuments(documents);
       for (const { kind, resource } of items) {
-        await authorizer.require(actor, 'apply', targetOf(kind, resource));
         const previous = await reader.get(keyOf(resource));
+        for (const target of targetsOf(kind, resource, previous)) await authorizer.require(actor, 'apply', target);
         // Moving a node out of an environment needs the right to change it there too.
         if (previous && kind.environmentOf?.(previous) !== kind.environmentOf?.(resource)) {
           await authorizer.require(actor, 'apply', targetOf(kind, previous));
@@ -381,6 +389,24 @@ export function createResourceService(deps: ResourceServiceDeps) {
       }
     },
 
+    /**
+     * Merges observed facts into a resource's status (pont's own writes, e.g. a host key trusted
+     * on first use). The spec is untouched; the version moves so readers see the change.
+     */
+    async updateStatus(kindName: string, project: string | undefined, name: string, patch: Record<string, unknown>): Promise<void> {
+      const kind = kinds.require(kindName);
+      const key = keyFor(kind, project, name);
+      const updated = await transactor.run(async (stores) => {
+        const current = await stores.resources.get(key);
+        if (!current) return undefined;
+        const next: Resource = { ...current, status: { ...(current.status ?? {}), ...patch } };
+        next.metadata = { ...current.metadata, resourceVersion: await stores.resources.nextVersion(), updatedAt: isoNow(clock) };
+        await stores.resources.update(next, current.metadata.resourceVersion ?? '');
+        return next;
+      });
+      if (updated) changes.publish({ type: 'upsert', resource: updated });
+    },
+
     async delete(
       actor: Actor,
       kindName: string,
@@ -392,7 +418,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
       const key = keyFor(kind, project, name);
       const existing = await reader.get(key);
       if (!existing) throw notFound(describeKey(key));
-      await authorizer.require(actor, 'delete', targetOf(kind, existing));
+      for (const target of targetsOf(kind, existing)) await authorizer.require(actor, 'delete', target);
       if (
         options.resourceVersion !== undefined &&
         options.resourceVersion !== existing.metadata.resourceVersion
@@ -409,7 +435,7 @@ export function createResourceService(deps: ResourceServiceDeps) {
         ]);
       }
       for (const item of contents) {
-        await authorizer.require(actor, 'delete', targetOf(kinds.require(item.kind), item));
+        for (const target of targetsOf(kinds.require(item.kind), item)) await authorizer.require(actor, 'delete', target);
       }
       const removed = await transactor.run(async (stores) => {
         const out: ApplyResult[] = [];
