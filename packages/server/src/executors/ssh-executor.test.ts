@@ -211,6 +211,25 @@ describe('ssh executor: commands', () => {
       expect(elapsed).toBeLessThan(24 * 300);
     });
   });
+  it('never starts a run aborted while it waits for a free channel', async () => {
+    const narrow = createSshExecutor({ maxChannels: 2 });
+    const session = await narrow.open(execNode(2));
+    try {
+      const blockers = [new AbortController(), new AbortController()];
+      const blocking = blockers.map((c) => collect(session, { argv: ['sleep', '109876'], signal: c.signal }));
+      await waitFor(async () => (await pgrep('sleep 109876')).length === 2, 'the blockers to start');
+      const queued = new AbortController();
+      const waiting = collect(session, { argv: ['sleep', '109877'], signal: queued.signal });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      queued.abort();
+      expect((await waiting).result).toEqual({ exitCode: null, aborted: true });
+      for (const c of blockers) c.abort();
+      for (const done of await Promise.all(blocking)) expect(done.result.aborted).toBe(true);
+      expect(await pgrep('sleep 10987')).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
 });
 
 describe('ssh executor: kill', () => {

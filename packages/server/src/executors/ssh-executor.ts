@@ -112,7 +112,13 @@ class SshSession implements NodeSession {
     let channel: ClientChannel;
     try {
       const line = stepCommand(marker, command, request.cwd);
-      channel = await openExec(this.client, this.slots, line, this.what('cannot start command'), request.signal);
+      channel = await openExec(
+        this.client,
+        this.slots,
+        line,
+        this.what('cannot start command'),
+        request.signal,
+      );
     } catch (error) {
       // Aborted while waiting for a free channel: it never started.
       if (request.signal.aborted) return { exitCode: null, aborted: true };

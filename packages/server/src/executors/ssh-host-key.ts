@@ -30,12 +30,21 @@ export function fingerprintMatches(expected: string, keyBlob: Buffer): boolean {
 export function keyType(keyBlob: Buffer): string {
   if (keyBlob.length < 4) return 'unknown';
   const length = keyBlob.readUInt32BE(0);
-  return length > 0 && length < 64 && keyBlob.length >= 4 + length ? keyBlob.toString('latin1', 4, 4 + length) : 'unknown';
+  return length > 0 && length < 64 && keyBlob.length >= 4 + length
+    ? keyBlob.toString('latin1', 4, 4 + length)
+    : 'unknown';
 }
 
 /** Where OpenSSH keeps the public host key of this type, to tell users what to check on the node. */
 function hostKeyFile(type: string): string {
-  const name = type === 'ssh-ed25519' ? 'ed25519' : type.startsWith('ecdsa-') ? 'ecdsa' : type.includes('rsa') ? 'rsa' : 'ed25519';
+  const name =
+    type === 'ssh-ed25519'
+      ? 'ed25519'
+      : type.startsWith('ecdsa-')
+        ? 'ecdsa'
+        : type.includes('rsa')
+          ? 'rsa'
+          : 'ed25519';
   return `/etc/ssh/ssh_host_${name}_key.pub`;
 }
 

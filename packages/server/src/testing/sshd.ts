@@ -281,7 +281,9 @@ async function parentPids(): Promise<Map<number, number>> {
  * parent PID, so ours alone), then removes the files.
  */
 async function stopAll(started: StartedSshd[], base: string): Promise<void> {
-  const running = started.filter(({ process: child }) => child.exitCode === null && child.signalCode === null);
+  const running = started.filter(
+    ({ process: child }) => child.exitCode === null && child.signalCode === null,
+  );
   const ours = new Set(running.map(({ node }) => node.pid));
   const parents = running.length > 0 ? await parentPids() : new Map<number, number>();
   for (const [pid, ppid] of parents) {
