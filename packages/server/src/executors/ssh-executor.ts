@@ -200,7 +200,7 @@ class SshSession implements NodeSession {
         this.what(`kill ${signal}`),
       );
     } catch {
-      // The connection went away; the node's sshd hangs up the session and its group with it.
+      // The connection is gone: there is no way left to reach the group from here.
     }
   }
 
