@@ -34,11 +34,26 @@ const DAY_OF_WEEK: FieldSpec = { label: 'day of week', min: 1, max: 7, names: DA
 
 /** Converts one Quartz expression (6 or 7 fields; Rundeck ignores anything past the 7th). */
 export function quartzToCron(expression: string): CronConversion {
-  const fields = expression.trim().split(/\s+/).filter((f) => f !== '');
+  const fields = expression
+    .trim()
+    .split(/\s+/)
+    .filter((f) => f !== '');
   if (fields.length < 6 || fields.length > 7) {
-    return { problems: [`"${expression}" is not a Quartz cron expression: expected 6 or 7 fields, got ${fields.length}`] };
+    return {
+      problems: [
+        `"${expression}" is not a Quartz cron expression: expected 6 or 7 fields, got ${fields.length}`,
+      ],
+    };
   }
-  const [sec, min, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string, string?];
+  const [sec, min, hour, dom, month, dow, year] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string?,
+  ];
   const problems: string[] = [];
   const out = {
     seconds: convertField(sec, SECONDS, problems),
@@ -50,7 +65,9 @@ export function quartzToCron(expression: string): CronConversion {
     dow: convertField(dow, DAY_OF_WEEK, problems, -1),
   };
   if (year !== undefined && year !== '*' && year !== '?') {
-    problems.push(`year "${year}": pont schedules repeat every year; a year restriction cannot be represented`);
+    problems.push(
+      `year "${year}": pont schedules repeat every year; a year restriction cannot be represented`,
+    );
   }
   if (problems.length > 0) return { problems };
   const five = `${out.minutes} ${out.hours} ${out.dom} ${out.month} ${out.dow}`;
@@ -75,7 +92,8 @@ export function structuredToQuartz(parts: {
   } else if (parts.dayOfWeek !== undefined && parts.dayOfWeek !== '') {
     dow = parts.dayOfWeek;
   }
-  const or = (value: string | undefined, fallback: string) => (value === undefined || value === '' ? fallback : value);
+  const or = (value: string | undefined, fallback: string) =>
+    value === undefined || value === '' ? fallback : value;
   return [
     or(parts.seconds, '0'),
     or(parts.minute, '0'),
@@ -103,7 +121,9 @@ function convertField(field: string, spec: FieldSpec, problems: string[], shift 
 }
 
 function convertItem(item: string, spec: FieldSpec, shift: number): string | { problem: string } {
-  const withoutNames = spec.names ? item.replace(/[A-Z]{3}/g, (n) => (spec.names?.includes(n) ? '0' : n)) : item;
+  const withoutNames = spec.names
+    ? item.replace(/[A-Z]{3}/g, (n) => (spec.names?.includes(n) ? '0' : n))
+    : item;
   if (/[LW#]/.test(withoutNames)) {
     const meaning = item.includes('#')
       ? 'the n-th weekday of the month (#)'
@@ -113,7 +133,8 @@ function convertItem(item: string, spec: FieldSpec, shift: number): string | { p
     return { problem: `${meaning} has no equivalent in pont's cron` };
   }
   const [rangePart, stepPart, extra] = item.split('/');
-  if (extra !== undefined || rangePart === undefined || rangePart === '') return { problem: `"${item}" is not a valid item` };
+  if (extra !== undefined || rangePart === undefined || rangePart === '')
+    return { problem: `"${item}" is not a valid item` };
   let step: number | undefined;
   if (stepPart !== undefined) {
     if (!/^\d+$/.test(stepPart) || Number(stepPart) === 0) return { problem: `invalid step "${stepPart}"` };

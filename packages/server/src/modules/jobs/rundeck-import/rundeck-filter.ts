@@ -111,7 +111,10 @@ function regexValue(source: string, original: string): { value: string; note?: s
   try {
     new RegExp(source);
   } catch {
-    return { value: original, note: `"${original}" is not a regular expression pont understands; kept as text` };
+    return {
+      value: original,
+      note: `"${original}" is not a regular expression pont understands; kept as text`,
+    };
   }
   return { value: `/^(?:${source})$/` };
 }
@@ -129,7 +132,9 @@ function renderValues(key: string, values: string[], notes: string[]): string {
   );
   const regexes = converted.filter((c) => c.startsWith('/'));
   if (converted.length > 1 && regexes.some((r) => /[,+]/.test(r))) {
-    notes.push(`"${key}: ${values.join(',')}" mixes a regular expression holding "," or "+" with other values; pont splits them`);
+    notes.push(
+      `"${key}: ${values.join(',')}" mixes a regular expression holding "," or "+" with other values; pont splits them`,
+    );
   }
   const text = converted.join(',');
   // pont reads `/…/` up to the next slash, and a value up to the next space: quote the others.
@@ -141,13 +146,19 @@ function renderValues(key: string, values: string[], notes: string[]): string {
  * Converts a job's Rundeck filter, adding the separate exclude filter (`filterExclude`) as `!`
  * terms. `excludePrecedence: false` (include wins over exclude) has no pont equivalent.
  */
-export function convertFilter(filter: string, filterExclude?: string, excludePrecedence?: boolean): FilterConversion {
+export function convertFilter(
+  filter: string,
+  filterExclude?: string,
+  excludePrecedence?: boolean,
+): FilterConversion {
   const notes: string[] = [];
   const terms = parseRundeckFilter(filter);
   if (filterExclude) {
     const extra = parseRundeckFilter(filterExclude);
-    for (const [key, values] of extra.include) terms.exclude.set(key, [...(terms.exclude.get(key) ?? []), ...values]);
-    if (extra.exclude.size > 0) notes.push(`"!" terms inside the exclude filter "${filterExclude}" were dropped`);
+    for (const [key, values] of extra.include)
+      terms.exclude.set(key, [...(terms.exclude.get(key) ?? []), ...values]);
+    if (extra.exclude.size > 0)
+      notes.push(`"!" terms inside the exclude filter "${filterExclude}" were dropped`);
   }
   const parts: string[] = [];
   for (const [key, values] of terms.include) parts.push(`${key}: ${renderValues(key, values, notes)}`);
@@ -158,7 +169,9 @@ export function convertFilter(filter: string, filterExclude?: string, excludePre
     );
   }
   if (excludePrecedence === false && terms.exclude.size > 0) {
-    notes.push('excludePrecedence: false (a node matching both the filter and an exclusion is kept) has no pont equivalent: exclusions win');
+    notes.push(
+      'excludePrecedence: false (a node matching both the filter and an exclusion is kept) has no pont equivalent: exclusions win',
+    );
   }
   return { filter: parts.join(' '), notes };
 }

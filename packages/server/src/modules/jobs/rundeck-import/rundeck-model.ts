@@ -42,7 +42,10 @@ class Fields {
     if (value === undefined || value === null) return undefined;
     if (typeof value === 'string') return value;
     if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    return this.at.fail([...this.path, key], `expected text, got ${Array.isArray(value) ? 'a list' : 'a map'}`);
+    return this.at.fail(
+      [...this.path, key],
+      `expected text, got ${Array.isArray(value) ? 'a list' : 'a map'}`,
+    );
   }
 
   /** Text that is absent when blank. */
@@ -86,9 +89,12 @@ class Fields {
   }
 
   unknown(): string[] {
-    return Object.keys(this.map)
-      .filter((k) => !this.used.has(k) && this.map[k] !== undefined)
-      .map((k) => render([...this.path, k]));
+    return (
+      Object.keys(this.map)
+        .filter((k) => !this.used.has(k) && this.map[k] !== undefined)
+        // Paths start with the job's index in the file; reports name fields within the job.
+        .map((k) => render([...this.path.slice(1), k]))
+    );
   }
 }
 
@@ -98,7 +104,10 @@ export function isMap(value: unknown): value is Record<string, unknown> {
 
 /** `sequence.commands[2].exec` */
 export function render(path: Path): string {
-  return path.reduce<string>((out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part), '');
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${part}` : part),
+    '',
+  );
 }
 
 /** One job of the canonical map form; `path` locates it in the file (`[3]` for the 4th job). */
@@ -133,7 +142,14 @@ export function readJob(value: unknown, path: Path, at: Locator): RundeckJob {
   if (group) job.group = group;
   const uuid = f.text('uuid') ?? (typeof value.id === 'string' ? value.id : undefined);
   if (uuid) job.uuid = uuid.trim();
-  for (const key of ['description', 'loglevel', 'timeout', 'timeZone', 'maxMultipleExecutions', 'notifyAvgDurationThreshold'] as const) {
+  for (const key of [
+    'description',
+    'loglevel',
+    'timeout',
+    'timeZone',
+    'maxMultipleExecutions',
+    'notifyAvgDurationThreshold',
+  ] as const) {
     const text = f.text(key);
     if (text !== undefined) job[key] = key === 'description' ? text : text.trim();
   }
@@ -159,7 +175,9 @@ export function readJob(value: unknown, path: Path, at: Locator): RundeckJob {
     job.plugins.push(...names.map((p) => `${service}/${p}`));
   }
   for (const [i, schedule] of f.list('schedules').entries()) {
-    job.scheduleDefinitions.push(isMap(schedule) && typeof schedule.name === 'string' ? schedule.name : `#${i + 1}`);
+    job.scheduleDefinitions.push(
+      isMap(schedule) && typeof schedule.name === 'string' ? schedule.name : `#${i + 1}`,
+    );
   }
   job.unknown = [...f.unknown(), ...extra];
   return job;
@@ -205,7 +223,8 @@ function readOptions(f: Fields): RundeckOption[] {
       required: o.bool('required', false),
       enforced: o.bool('enforced', false) || o.bool('enforcedvalues', false),
       multivalued: o.bool('multivalued', false),
-      multivalueAllSelected: o.bool('multivalueAllSelected', false) || o.bool('multivaluedAllSelected', false),
+      multivalueAllSelected:
+        o.bool('multivalueAllSelected', false) || o.bool('multivaluedAllSelected', false),
       secure: o.bool('secure', false),
       valueExposed: o.bool('valueExposed', false),
       isDate: o.bool('isDate', false),
@@ -214,8 +233,20 @@ function readOptions(f: Fields): RundeckOption[] {
       unknown: [],
     };
     if (Array.isArray(rawValues)) option.values = rawValues.map((v) => String(v));
-    else if (typeof rawValues === 'string' && rawValues !== '') option.values = rawValues.split(listDelimiter).map((v) => v.trim());
-    for (const key of ['label', 'description', 'value', 'valuesUrl', 'regex', 'delimiter', 'storagePath', 'dateFormat', 'type', 'optionValuesPluginType'] as const) {
+    else if (typeof rawValues === 'string' && rawValues !== '')
+      option.values = rawValues.split(listDelimiter).map((v) => v.trim());
+    for (const key of [
+      'label',
+      'description',
+      'value',
+      'valuesUrl',
+      'regex',
+      'delimiter',
+      'storagePath',
+      'dateFormat',
+      'type',
+      'optionValuesPluginType',
+    ] as const) {
       const text = key === 'value' || key === 'delimiter' ? o.str(key) : o.text(key);
       if (text !== undefined && text !== '') option[key] = text;
     }
@@ -233,9 +264,13 @@ function readNodes(f: Fields, extra: string[]): RundeckNodes | undefined {
   if (filter) parts.push(filter.trim());
   else {
     // Deprecated include/exclude maps, turned into filter text the way Rundeck's asFilter() does.
-    for (const [key, prefix] of [['include', ''], ['exclude', '!']] as const) {
+    for (const [key, prefix] of [
+      ['include', ''],
+      ['exclude', '!'],
+    ] as const) {
       for (const [attr, v] of Object.entries(nf.fields(key)?.map ?? {})) {
-        if (v !== undefined && v !== null && String(v).trim() !== '') parts.push(`${prefix}${attr}: ${quoteFilterValue(String(v).trim())}`);
+        if (v !== undefined && v !== null && String(v).trim() !== '')
+          parts.push(`${prefix}${attr}: ${quoteFilterValue(String(v).trim())}`);
       }
     }
   }
@@ -318,7 +353,11 @@ function readAction(c: Fields, jobName: string): RundeckAction {
   for (const kind of ['script', 'scriptfile', 'scripturl'] as const) {
     const source = c.str(kind);
     if (source === undefined) continue;
-    const action: RundeckAction = { kind, source: kind === 'script' ? source : source.trim(), argsQuoted: c.bool('interpreterArgsQuoted', false) };
+    const action: RundeckAction = {
+      kind,
+      source: kind === 'script' ? source : source.trim(),
+      argsQuoted: c.bool('interpreterArgsQuoted', false),
+    };
     const args = c.text('args');
     const interpreter = c.text('scriptInterpreter');
     const extension = c.text('fileExtension');
@@ -339,7 +378,10 @@ function readAction(c: Fields, jobName: string): RundeckAction {
     }
     return { kind: 'plugin', type: type.trim(), nodeStep: c.bool('nodeStep', false), configuration };
   }
-  return c.fail(c.path, `a step of job "${jobName}" needs exec, script, scriptfile, scripturl, jobref or a plugin type`);
+  return c.fail(
+    c.path,
+    `a step of job "${jobName}" needs exec, script, scriptfile, scripturl, jobref or a plugin type`,
+  );
 }
 
 function readJobRef(j: Fields): RundeckJobRef {
@@ -405,7 +447,14 @@ function readNotifications(f: Fields): RundeckNotification[] {
       const e = n.child(entry, [...n.path, trigger, ...(entries.length > 1 ? [i] : [])], 'a notification');
       const urls = e.text('urls');
       if (urls) {
-        const webhook: RundeckNotification = { trigger, kind: 'webhook', urls: urls.split(',').map((u) => u.trim()).filter(Boolean) };
+        const webhook: RundeckNotification = {
+          trigger,
+          kind: 'webhook',
+          urls: urls
+            .split(',')
+            .map((u) => u.trim())
+            .filter(Boolean),
+        };
         const format = e.text('format');
         const method = e.text('httpMethod');
         if (format) webhook.format = format.trim();
@@ -416,7 +465,11 @@ function readNotifications(f: Fields): RundeckNotification[] {
       const recipients = e.text('recipients') ?? email?.text('recipients');
       if (recipients) out.push({ trigger, kind: 'email', recipients: recipients.trim() });
       for (const plugin of e.list('plugin')) {
-        out.push({ trigger, kind: 'plugin', type: isMap(plugin) && typeof plugin.type === 'string' ? plugin.type : 'unknown' });
+        out.push({
+          trigger,
+          kind: 'plugin',
+          type: isMap(plugin) && typeof plugin.type === 'string' ? plugin.type : 'unknown',
+        });
       }
     }
   }

@@ -71,17 +71,19 @@ export interface RundeckJobRef {
   unknown: string[];
 }
 
+export interface RundeckScriptAction {
+  kind: 'script' | 'scriptfile' | 'scripturl';
+  /** The body, the file path or the URL. */
+  source: string;
+  args?: string;
+  interpreter?: string;
+  argsQuoted: boolean;
+  fileExtension?: string;
+}
+
 export type RundeckAction =
   | { kind: 'exec'; command: string }
-  | {
-      kind: 'script' | 'scriptfile' | 'scripturl';
-      /** The body, the file path or the URL. */
-      source: string;
-      args?: string;
-      interpreter?: string;
-      argsQuoted: boolean;
-      fileExtension?: string;
-    }
+  | RundeckScriptAction
   | { kind: 'jobref'; ref: RundeckJobRef }
   | { kind: 'plugin'; type: string; nodeStep: boolean; configuration: Record<string, string> };
 

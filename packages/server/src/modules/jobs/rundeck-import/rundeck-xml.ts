@@ -47,7 +47,9 @@ export function readXmlJobs(text: string, file: string): RundeckJob[] {
 }
 
 function lineAt(text: string, node: XNode): number | undefined {
-  const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[XMLParser.getMetaDataSymbol() as symbol];
+  const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[
+    XMLParser.getMetaDataSymbol() as symbol
+  ];
   if (meta?.startIndex === undefined) return undefined;
   let line = 1;
   for (let i = 0; i < meta.startIndex && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
@@ -74,7 +76,8 @@ function toValue(node: unknown): unknown {
   return out;
 }
 
-const asList = (value: unknown): unknown[] => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]);
+const asList = (value: unknown): unknown[] =>
+  value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value];
 
 /** `<configuration><entry key= value=/>…</configuration>` → {key: value} */
 function entries(config: unknown): Record<string, unknown> {
@@ -122,7 +125,8 @@ function toJobMap(value: unknown): unknown {
     const plugins: Record<string, Record<string, unknown>> = {};
     for (const [service, providers] of Object.entries(job.plugins)) {
       for (const provider of asList(providers)) {
-        if (isMap(provider) && typeof provider.type === 'string') (plugins[service] ??= {})[provider.type] = {};
+        if (isMap(provider) && typeof provider.type === 'string')
+          (plugins[service] ??= {})[provider.type] = {};
       }
     }
     job.plugins = plugins;
@@ -183,11 +187,13 @@ function convertNotification(notification: Record<string, unknown>): Record<stri
     if (!isMap(value)) continue;
     const list: unknown[] = [];
     for (const webhook of asList(value.webhook)) {
-      if (isMap(webhook)) list.push({ urls: webhook.urls, format: webhook.format, httpMethod: webhook.httpMethod });
+      if (isMap(webhook))
+        list.push({ urls: webhook.urls, format: webhook.format, httpMethod: webhook.httpMethod });
     }
     for (const email of asList(value.email)) list.push({ email });
     for (const plugin of asList(value.plugin)) {
-      if (isMap(plugin)) list.push({ plugin: { type: plugin.type, configuration: entries(plugin.configuration) } });
+      if (isMap(plugin))
+        list.push({ plugin: { type: plugin.type, configuration: entries(plugin.configuration) } });
     }
     out[trigger] = list;
   }
