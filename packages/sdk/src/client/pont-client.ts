@@ -13,8 +13,8 @@ export interface PontClientOptions {
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
-  /** Sent as is with `contentType` instead of JSON. */
-  rawBody?: string | Uint8Array;
+  /** Sent as is with `contentType` instead of JSON; a stream is sent as it is read (uploads). */
+  rawBody?: string | Uint8Array | ReadableStream<Uint8Array>;
   contentType?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -44,7 +44,7 @@ export function createPontClient(options: PontClientOptions): PontClient {
     const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.userAgent) headers['user-agent'] = options.userAgent;
-    let body: string | Uint8Array | undefined;
+    let body: string | Uint8Array | ReadableStream<Uint8Array> | undefined;
     if (req.rawBody !== undefined) {
       body = req.rawBody;
       headers['content-type'] = req.contentType ?? 'application/octet-stream';
@@ -55,10 +55,26 @@ export function createPontClient(options: PontClientOptions): PontClient {
     const signal = req.signal ?? AbortSignal.timeout(options.timeoutMs ?? 60_000);
     let response: Response;
     try {
-      response = await doFetch(buildUrl(server, path, req.query), { method, headers, body: body as string | undefined, signal });
+      const streaming = typeof body === 'object' && body !== null && 'getReader' in body;
+      // Node's fetch needs duplex: 'half' to send a body that is still being read.
+      const init = {
+        method,
+        headers,
+        body: body as string | undefined,
+        signal,
+        ...(streaming ? { duplex: 'half' } : {}),
+      };
+      response = await doFetch(buildUrl(server, path, req.query), init as RequestInit);
     } catch (error) {
-      const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-      throw new PontApiError(0, 'UNAVAILABLE', `cannot reach pont at ${server}: ${reason}; is the server running (pont server)?`);
+      const reason =
+        error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
+      throw new PontApiError(
+        0,
+        'UNAVAILABLE',
+        `cannot reach pont at ${server}: ${reason}; is the server running (pont server)?`,
+      );
     }
     if (!response.ok) throw await toError(response);
     return response;
@@ -79,12 +95,23 @@ export function createPontClient(options: PontClientOptions): PontClient {
 async function toError(response: Response): Promise<PontApiError> {
   const text = await response.text();
   try {
-    const body = JSON.parse(text) as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } };
+    const body = JSON.parse(text) as {
+      error?: { code?: string; message?: string; details?: ApiErrorDetail[] };
+    };
     if (body.error?.code) {
-      return new PontApiError(response.status, body.error.code, body.error.message ?? response.statusText, body.error.details ?? []);
+      return new PontApiError(
+        response.status,
+        body.error.code,
+        body.error.message ?? response.statusText,
+        body.error.details ?? [],
+      );
     }
   } catch {
     // not JSON: fall through
   }
-  return new PontApiError(response.status, 'HTTP_ERROR', `${response.status} ${response.statusText}: ${text.slice(0, 200)}`);
+  return new PontApiError(
+    response.status,
+    'HTTP_ERROR',
+    `${response.status} ${response.statusText}: ${text.slice(0, 200)}`,
+  );
 }

@@ -16,7 +16,9 @@ describe('when conditions', () => {
     expect(when('${steps.check.outputs.n} <= 3')).toBe(true);
   });
   it('combines with && || ! and parentheses', () => {
-    expect(when("!(${option.dry_run} == 'true') && (${steps.check.outputs.ok} == 'yes' || false)")).toBe(true);
+    expect(when("!(${option.dry_run} == 'true') && (${steps.check.outputs.ok} == 'yes' || false)")).toBe(
+      true,
+    );
     expect(when("${option.env} == 'dev' || ${option.env} == 'test'")).toBe(false);
   });
   it('treats bare values by truthiness', () => {
@@ -27,7 +29,7 @@ describe('when conditions', () => {
   });
   it('matches regular expressions', () => expect(when("${option.env} =~ '^pr'")).toBe(true));
   it('reports syntax errors', () => {
-    expect(() => compileCondition("${option.a} == ")).toThrow(ConditionError);
+    expect(() => compileCondition('${option.a} == ')).toThrow(ConditionError);
     expect(() => compileCondition("${option.a} === 'x'")).toThrow(/unexpected/);
     expect(() => compileCondition('')).toThrow(/empty/);
   });

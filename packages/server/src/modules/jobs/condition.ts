@@ -22,13 +22,17 @@ export class ConditionError extends Error {
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /\s*(?:('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?)|(\$\{\s*[A-Za-z_][\w.-]*\s*\})|(==|!=|<=|>=|=~|&&|\|\||[<>!()])|(true|false)\b)/y;
+  const re =
+    /\s*(?:('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")|(-?\d+(?:\.\d+)?)|(\$\{\s*[A-Za-z_][\w.-]*\s*\})|(==|!=|<=|>=|=~|&&|\|\||[<>!()])|(true|false)\b)/y;
   let index = 0;
   while (index < text.length) {
     if (/^\s*$/.test(text.slice(index))) break;
     re.lastIndex = index;
     const m = re.exec(text);
-    if (!m) throw new ConditionError(`unexpected "${text.slice(index).trim().slice(0, 20)}" at character ${index + 1}`);
+    if (!m)
+      throw new ConditionError(
+        `unexpected "${text.slice(index).trim().slice(0, 20)}" at character ${index + 1}`,
+      );
     index = re.lastIndex;
     if (m[1] !== undefined) tokens.push({ type: 'str', value: m[1].slice(1, -1).replace(/\\(.)/g, '$1') });
     else if (m[2] !== undefined) tokens.push({ type: 'num', value: m[2] });
@@ -45,7 +49,9 @@ function parse(tokens: Token[]): Node {
   const take = (value?: string) => {
     const token = tokens[pos];
     if (!token || (value !== undefined && token.value !== value)) {
-      throw new ConditionError(`expected ${value ?? 'a value'} ${token ? `but found "${token.value}"` : 'at the end'}`);
+      throw new ConditionError(
+        `expected ${value ?? 'a value'} ${token ? `but found "${token.value}"` : 'at the end'}`,
+      );
     }
     pos++;
     return token;
@@ -95,7 +101,8 @@ function parse(tokens: Token[]): Node {
   };
   if (tokens.length === 0) throw new ConditionError('empty condition');
   const tree = or();
-  if (pos < tokens.length) throw new ConditionError(`unexpected "${tokens[pos]?.value}" after a complete condition`);
+  if (pos < tokens.length)
+    throw new ConditionError(`unexpected "${tokens[pos]?.value}" after a complete condition`);
   return tree;
 }
 
@@ -117,7 +124,8 @@ function evaluate(node: Node, scope: ReferenceScope): string | boolean {
       const l = String(evaluate(node.left, scope));
       const r = String(evaluate(node.right, scope));
       if (node.op === '=~') return new RegExp(r).test(l);
-      const numeric = l.trim() !== '' && r.trim() !== '' && !Number.isNaN(Number(l)) && !Number.isNaN(Number(r));
+      const numeric =
+        l.trim() !== '' && r.trim() !== '' && !Number.isNaN(Number(l)) && !Number.isNaN(Number(r));
       const [a, b] = numeric ? [Number(l), Number(r)] : [l, r];
       switch (node.op) {
         case '==':

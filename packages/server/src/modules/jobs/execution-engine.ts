@@ -27,7 +27,11 @@ export interface EngineDeps {
   runner: Omit<RunnerDeps, 'runChild'>;
   prepare(execution: ExecutionRecord): Promise<PreparedRun>;
   /** Builds a child execution record for a job reference (options checked, secrets sealed). */
-  createChild(parent: ExecutionRecord, job: string, options: Record<string, string>): Promise<ExecutionRecord>;
+  createChild(
+    parent: ExecutionRecord,
+    job: string,
+    options: Record<string, string>,
+  ): Promise<ExecutionRecord>;
   /** After a final state: notifications, retention, deployment bookkeeping. */
   onFinished(execution: ExecutionRecord): void;
   onStarted(execution: ExecutionRecord): void;
@@ -47,7 +51,10 @@ export type ExecutionEngine = ReturnType<typeof createExecutionEngine>;
 export function createExecutionEngine(deps: EngineDeps) {
   const { store, clock, logger } = deps;
   const workerId = newId();
-  const running = new Map<string, { controller: AbortController; reason?: 'killed' | 'timeout'; done: Promise<void> }>();
+  const running = new Map<
+    string,
+    { controller: AbortController; reason?: 'killed' | 'timeout'; done: Promise<void> }
+  >();
   const maxRunning = deps.maxRunning ?? 32;
   const heartbeatMs = deps.heartbeatMs ?? 5000;
   let stopped = false;
@@ -62,9 +69,16 @@ export function createExecutionEngine(deps: EngineDeps) {
       if (running.has(orphan.id)) continue;
       const message = 'the server stopped while this execution was running; its log holds what ran before';
       const finishedAt = now();
-      if (await store.update(orphan.id, { state: 'incomplete', message, finishedAt, ...durationOf(orphan, finishedAt) }, ['running'])) {
+      if (
+        await store.update(
+          orphan.id,
+          { state: 'incomplete', message, finishedAt, ...durationOf(orphan, finishedAt) },
+          ['running'],
+        )
+      ) {
         for (const step of await store.steps(orphan.id)) {
-          if (step.status === 'running') await store.saveStep({ ...step, status: 'incomplete', message: 'interrupted' });
+          if (step.status === 'running')
+            await store.saveStep({ ...step, status: 'incomplete', message: 'interrupted' });
         }
         logger.warn({ execution: orphan.id }, 'marked incomplete after a restart');
         deps.onFinished({ ...orphan, state: 'incomplete', message, finishedAt });
@@ -95,11 +109,16 @@ export function createExecutionEngine(deps: EngineDeps) {
           if (running.size >= maxRunning) break;
           if (candidate.job && concurrencyOf(candidate) === 'queue') {
             const key = `${candidate.project}/${candidate.job}`;
-            if (startedJobs.has(key) || (await store.countRunning(candidate.project, candidate.job)) > 0) continue;
+            if (startedJobs.has(key) || (await store.countRunning(candidate.project, candidate.job)) > 0)
+              continue;
             startedJobs.add(key);
           }
           const startedAt = now();
-          const claimed = await store.update(candidate.id, { state: 'running', startedAt, worker: workerId, heartbeatAt: startedAt }, ['queued']);
+          const claimed = await store.update(
+            candidate.id,
+            { state: 'running', startedAt, worker: workerId, heartbeatAt: startedAt },
+            ['queued'],
+          );
           if (claimed) start({ ...candidate, state: 'running', startedAt, worker: workerId });
         }
       } while (pumpAgain);
@@ -120,7 +139,10 @@ export function createExecutionEngine(deps: EngineDeps) {
 
   function start(execution: ExecutionRecord): { controller: AbortController; done: Promise<void> } {
     const controller = new AbortController();
-    const entry: { controller: AbortController; reason?: 'killed' | 'timeout'; done: Promise<void> } = { controller, done: Promise.resolve() };
+    const entry: { controller: AbortController; reason?: 'killed' | 'timeout'; done: Promise<void> } = {
+      controller,
+      done: Promise.resolve(),
+    };
     running.set(execution.id, entry);
     entry.done = execute(execution, entry)
       .catch((error) => logger.error({ err: error, execution: execution.id }, 'execution crashed'))
@@ -131,7 +153,10 @@ export function createExecutionEngine(deps: EngineDeps) {
     return entry;
   }
 
-  async function execute(execution: ExecutionRecord, entry: { controller: AbortController; reason?: 'killed' | 'timeout' }): Promise<void> {
+  async function execute(
+    execution: ExecutionRecord,
+    entry: { controller: AbortController; reason?: 'killed' | 'timeout' },
+  ): Promise<void> {
     const log = createLogSink({
       executionId: execution.id,
       store,
@@ -139,16 +164,24 @@ export function createExecutionEngine(deps: EngineDeps) {
       clock,
       secrets: [],
       startSeq: execution.logLines,
-      onFlushError: (error) => logger.error({ err: error, execution: execution.id }, 'storing log lines failed'),
+      onFlushError: (error) =>
+        logger.error({ err: error, execution: execution.id }, 'storing log lines failed'),
     });
-    let outcome: { state: ExecutionState; message?: string; outputs: Execution['outputs'] } = { state: 'failed', outputs: {} };
+    let outcome: { state: ExecutionState; message?: string; outputs: Execution['outputs'] } = {
+      state: 'failed',
+      outputs: {},
+    };
     const heartbeat = setInterval(() => void beat(execution.id, entry), heartbeatMs);
     let timer: NodeJS.Timeout | undefined;
     try {
       const prepared = await deps.prepare(execution);
       log.addSecrets(prepared.secrets);
       const what = execution.type === 'adhoc' ? 'ad-hoc command' : `job ${execution.job}`;
-      log.system(WORKFLOW_NODE, '-', `${what} started by ${execution.requestedBy} in ${execution.environment} (${execution.trigger})`);
+      log.system(
+        WORKFLOW_NODE,
+        '-',
+        `${what} started by ${execution.requestedBy} in ${execution.environment} (${execution.trigger})`,
+      );
       deps.onStarted(execution);
       const timeout = durationMs(prepared.spec.timeout);
       if (timeout !== undefined) {
@@ -161,7 +194,10 @@ export function createExecutionEngine(deps: EngineDeps) {
       const tries = 1 + (prepared.spec.retry?.count ?? 0);
       for (let attempt = execution.attempt; ; attempt++) {
         const rc: RunContext = {
-          deps: { ...deps.runner, runChild: (parent, job, options, signal) => runChild(parent, job, options, signal) },
+          deps: {
+            ...deps.runner,
+            runChild: (parent, job, options, signal) => runChild(parent, job, options, signal),
+          },
           execution: { ...execution, attempt },
           spec: prepared.spec,
           options: prepared.options,
@@ -174,7 +210,11 @@ export function createExecutionEngine(deps: EngineDeps) {
         outcome = await runExecution(rc);
         if (outcome.state !== 'failed' || attempt >= tries || entry.controller.signal.aborted) break;
         const delay = durationMs(prepared.spec.retry?.delay) ?? 0;
-        log.system(WORKFLOW_NODE, '-', `execution failed (${outcome.message ?? ''}); retrying the job (attempt ${attempt + 1} of ${tries}) in ${delay} ms`);
+        log.system(
+          WORKFLOW_NODE,
+          '-',
+          `execution failed (${outcome.message ?? ''}); retrying the job (attempt ${attempt + 1} of ${tries}) in ${delay} ms`,
+        );
         await store.update(execution.id, { attempt: attempt + 1 });
         await sleep(delay, entry.controller.signal);
       }
@@ -186,7 +226,11 @@ export function createExecutionEngine(deps: EngineDeps) {
       clearInterval(heartbeat);
       if (timer) clearTimeout(timer);
     }
-    log.system(WORKFLOW_NODE, '-', `finished: ${outcome.state}${outcome.message ? ` (${outcome.message})` : ''}`);
+    log.system(
+      WORKFLOW_NODE,
+      '-',
+      `finished: ${outcome.state}${outcome.message ? ` (${outcome.message})` : ''}`,
+    );
     await log.flush();
     const finishedAt = now();
     const final: Partial<ExecutionRecord> = {
@@ -203,7 +247,10 @@ export function createExecutionEngine(deps: EngineDeps) {
   }
 
   /** Keeps the execution visibly alive and picks up a kill asked through another process. */
-  async function beat(id: string, entry: { controller: AbortController; reason?: 'killed' | 'timeout' }): Promise<void> {
+  async function beat(
+    id: string,
+    entry: { controller: AbortController; reason?: 'killed' | 'timeout' },
+  ): Promise<void> {
     try {
       await store.update(id, { heartbeatAt: now() });
       const current = await store.get(id);
@@ -216,7 +263,12 @@ export function createExecutionEngine(deps: EngineDeps) {
     }
   }
 
-  async function runChild(parent: ExecutionRecord, job: string, options: Record<string, string>, signal: AbortSignal): Promise<{ id: string; state: ExecutionState }> {
+  async function runChild(
+    parent: ExecutionRecord,
+    job: string,
+    options: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ id: string; state: ExecutionState }> {
     const child = await deps.createChild(parent, job, options);
     const startedAt = now();
     await store.insert({ ...child, state: 'running', startedAt, worker: workerId, heartbeatAt: startedAt });

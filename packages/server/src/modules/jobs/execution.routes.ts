@@ -12,7 +12,12 @@ const ProjectId = Type.Object({ project: Type.String(), id: Type.String() });
 const RunBody = Type.Object(
   {
     environment: Type.String({ minLength: 1 }),
-    options: Type.Optional(Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]))),
+    options: Type.Optional(
+      Type.Record(
+        Type.String(),
+        Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]),
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -39,7 +44,9 @@ const ListQuery = Type.Object(
 );
 const LogQuery = Type.Object(
   {
-    from: Type.Optional(Type.Integer({ minimum: 0, description: 'first line number (0-based); resumes a stream' })),
+    from: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'first line number (0-based); resumes a stream' }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
     node: Type.Optional(Type.String()),
     step: Type.Optional(Type.String()),
@@ -48,7 +55,10 @@ const LogQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-const Decision = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const Decision = Type.Object(
+  { comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
 
 /** One text line per log line, as a downloaded log reads: time, node, step, stream, text. */
 export function logText(line: LogLine): string {
@@ -59,7 +69,14 @@ export function executionRoutes(service: ExecutionService) {
   return async (app: FastifyInstance) => {
     app.post<{ Params: Static<typeof ProjectName>; Body: Static<typeof RunBody> }>(
       '/api/v1/projects/:project/jobs/:name/run',
-      { schema: { tags: ['executions'], summary: 'Run a job in an environment (queued, or waiting for approval in protected ones)', params: ProjectName, body: RunBody } },
+      {
+        schema: {
+          tags: ['executions'],
+          summary: 'Run a job in an environment (queued, or waiting for approval in protected ones)',
+          params: ProjectName,
+          body: RunBody,
+        },
+      },
       async (request, reply) => {
         void reply.status(201);
         return service.run(request.actor, request.params.project, request.params.name, request.body);
@@ -68,26 +85,52 @@ export function executionRoutes(service: ExecutionService) {
 
     app.post<{ Params: Static<typeof Project>; Body: Static<typeof ExecBody> }>(
       '/api/v1/projects/:project/exec',
-      { schema: { tags: ['executions'], summary: 'Run an ad-hoc command on matching nodes (needs the exec action on each node)', params: Project, body: ExecBody } },
+      {
+        schema: {
+          tags: ['executions'],
+          summary: 'Run an ad-hoc command on matching nodes (needs the exec action on each node)',
+          params: Project,
+          body: ExecBody,
+        },
+      },
       async (request, reply) => {
         const { nodes, ...rest } = request.body;
         void reply.status(201);
-        return service.exec(request.actor, request.params.project, { ...rest, ...(nodes !== undefined ? { filter: nodes } : {}) });
+        return service.exec(request.actor, request.params.project, {
+          ...rest,
+          ...(nodes !== undefined ? { filter: nodes } : {}),
+        });
       },
     );
 
     app.get<{ Params: Static<typeof Project>; Querystring: Static<typeof ListQuery> }>(
       '/api/v1/projects/:project/executions',
-      { schema: { tags: ['executions'], summary: 'Executions, newest first', params: Project, querystring: ListQuery } },
+      {
+        schema: {
+          tags: ['executions'],
+          summary: 'Executions, newest first',
+          params: Project,
+          querystring: ListQuery,
+        },
+      },
       async (request) => {
         const { since, ...rest } = request.query;
-        return service.list(request.actor, request.params.project, { ...rest, ...(since ? { since: parseSince(since, 'since') } : {}) });
+        return service.list(request.actor, request.params.project, {
+          ...rest,
+          ...(since ? { since: parseSince(since, 'since') } : {}),
+        });
       },
     );
 
     app.get<{ Params: Static<typeof ProjectId> }>(
       '/api/v1/projects/:project/executions/:id',
-      { schema: { tags: ['executions'], summary: 'An execution with its node × step results and approvals', params: ProjectId } },
+      {
+        schema: {
+          tags: ['executions'],
+          summary: 'An execution with its node × step results and approvals',
+          params: ProjectId,
+        },
+      },
       async (request) => service.get(request.actor, request.params.project, request.params.id),
     );
 
@@ -96,7 +139,8 @@ export function executionRoutes(service: ExecutionService) {
       {
         schema: {
           tags: ['executions'],
-          summary: 'The log: JSON lines, plain text (format=text), or Server-Sent Events with follow=1 (one event per line, id = line number, resumable)',
+          summary:
+            'The log: JSON lines, plain text (format=text), or Server-Sent Events with follow=1 (one event per line, id = line number, resumable)',
           params: ProjectId,
           querystring: LogQuery,
         },
@@ -104,12 +148,16 @@ export function executionRoutes(service: ExecutionService) {
       async (request, reply) => {
         const { follow, format, ...query } = request.query;
         const lastEventId = request.headers['last-event-id'];
-        if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId)) query.from = Number(lastEventId) + 1;
+        if (typeof lastEventId === 'string' && /^\d+$/.test(lastEventId))
+          query.from = Number(lastEventId) + 1;
         const wantsStream = isSet(follow) || request.headers.accept?.includes('text/event-stream');
-        if (wantsStream) return stream(service, request.actor, request.params, query, reply, () => request.raw.destroyed);
+        if (wantsStream)
+          return stream(service, request.actor, request.params, query, reply, () => request.raw.destroyed);
         const result = await service.logs(request.actor, request.params.project, request.params.id, query);
         if (format === 'text') {
-          void reply.type('text/plain; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}.log"`);
+          void reply
+            .type('text/plain; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${request.params.id}.log"`);
           return result.lines.map(logText).join('');
         }
         return result;
@@ -118,7 +166,13 @@ export function executionRoutes(service: ExecutionService) {
 
     app.post<{ Params: Static<typeof ProjectId> }>(
       '/api/v1/projects/:project/executions/:id/kill',
-      { schema: { tags: ['executions'], summary: 'Kill: SIGTERM to the process groups, SIGKILL after a grace period', params: ProjectId } },
+      {
+        schema: {
+          tags: ['executions'],
+          summary: 'Kill: SIGTERM to the process groups, SIGKILL after a grace period',
+          params: ProjectId,
+        },
+      },
       async (request) => service.kill(request.actor, request.params.project, request.params.id),
     );
 
@@ -128,8 +182,22 @@ export function executionRoutes(service: ExecutionService) {
     ] as const) {
       app.post<{ Params: Static<typeof ProjectId>; Body: Static<typeof Decision> }>(
         `/api/v1/projects/:project/executions/:id/${verb}`,
-        { schema: { tags: ['executions'], summary: `${verb} an execution waiting for approval (not your own)`, params: ProjectId, body: Decision } },
-        async (request) => service.decide(request.actor, request.params.project, request.params.id, decision, request.body?.comment),
+        {
+          schema: {
+            tags: ['executions'],
+            summary: `${verb} an execution waiting for approval (not your own)`,
+            params: ProjectId,
+            body: Decision,
+          },
+        },
+        async (request) =>
+          service.decide(
+            request.actor,
+            request.params.project,
+            request.params.id,
+            decision,
+            request.body?.comment,
+          ),
       );
     }
   };
@@ -155,7 +223,8 @@ async function stream(
   const emit = (event: LiveEvent) => {
     if (raw.writableEnded) return;
     let chunk = '';
-    for (const line of event.lines) chunk += `id: ${line.seq}\nevent: line\ndata: ${JSON.stringify(line)}\n\n`;
+    for (const line of event.lines)
+      chunk += `id: ${line.seq}\nevent: line\ndata: ${JSON.stringify(line)}\n\n`;
     if (event.finished) chunk += `event: end\ndata: ${JSON.stringify(event.finished)}\n\n`;
     if (chunk) raw.write(chunk);
     if (event.finished) end();
@@ -163,9 +232,16 @@ async function stream(
   // Authorisation and the first read happen before the stream starts, so errors are normal answers.
   const pending: LiveEvent[] = [];
   let started = false;
-  unsubscribe = await service.follow(actor, params.project, params.id, query, (event) => (started ? emit(event) : pending.push(event)));
+  unsubscribe = await service.follow(actor, params.project, params.id, query, (event) =>
+    started ? emit(event) : pending.push(event),
+  );
   reply.hijack();
-  raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
   raw.write(': pont log stream\n\n');
   started = true;
   for (const event of pending) emit(event);

@@ -1,7 +1,7 @@
+import type { Transactor } from '../../db/transactor.js';
 import { PontError } from '../../errors/index.js';
 import { type Clock, isoNow } from '../../lib/clock.js';
 import { newId } from '../../lib/ids.js';
-import type { Transactor } from '../../db/transactor.js';
 import type { ApprovalService } from '../approvals/index.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import { type Actor, actorLabel, actorTypeLabel } from '../auth/actor.js';
@@ -10,9 +10,16 @@ import type { Authorizer } from '../policies/authorizer.js';
 import type { Resource } from '../resources/resource.js';
 import type { ResourceService } from '../resources/resource.service.js';
 import type { SecretBox } from '../secrets/index.js';
-import { type Execution, type ExecutionState, FINAL_STATES, type LogLine, type StepResult, type Trigger } from './execution.js';
-import type { ExecutionEngine } from './execution-engine.js';
+import {
+  type Execution,
+  type ExecutionState,
+  FINAL_STATES,
+  type LogLine,
+  type StepResult,
+  type Trigger,
+} from './execution.js';
 import type { ExecutionQuery, ExecutionRecord, ExecutionStore, LogQuery } from './execution.store.js';
+import type { ExecutionEngine } from './execution-engine.js';
 import type { JobSpec, Schedule } from './job.js';
 import type { LiveEvent, LiveLogs } from './live-logs.js';
 import { MASK } from './log-sink.js';
@@ -66,13 +73,21 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     if (env) return env;
     const known = (await resources.listStored('Environment', project)).map((e) => e.metadata.name);
     throw new PontError('VALIDATION_FAILED', `environment "${name}" does not exist in project ${project}`, [
-      { path: 'environment', message: `unknown environment "${name}"`, expected: known.join(', ') || 'create an Environment first' },
+      {
+        path: 'environment',
+        message: `unknown environment "${name}"`,
+        expected: known.join(', ') || 'create an Environment first',
+      },
     ]);
   }
 
   async function jobOf(project: string, name: string): Promise<Resource> {
     const job = await resources.getStored('Job', project, name);
-    if (!job) throw new PontError('NOT_FOUND', `job ${name} not found in project ${project}; list jobs with pont get jobs -p ${project}`);
+    if (!job)
+      throw new PontError(
+        'NOT_FOUND',
+        `job ${name} not found in project ${project}; list jobs with pont get jobs -p ${project}`,
+      );
     return job;
   }
 
@@ -87,13 +102,24 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
   /** Checks options and builds the record; secret option values are sealed before storage. */
   async function buildRecord(
     job: Resource,
-    input: { environment: string; options: RawOptions; requestedBy: string; trigger: Trigger; schedule?: string; parentId?: string },
+    input: {
+      environment: string;
+      options: RawOptions;
+      requestedBy: string;
+      trigger: Trigger;
+      schedule?: string;
+      parentId?: string;
+    },
   ): Promise<ExecutionRecord> {
     const spec = job.spec as unknown as JobSpec;
     const project = job.metadata.project ?? '';
     const { resolved, problems } = await resolveOptions(spec.options, input.options, revealSecret(project));
     if (problems.length > 0) {
-      throw new PontError('VALIDATION_FAILED', `invalid options for job ${job.metadata.name}: ${problems.map((p) => p.message).join('; ')}`, problems);
+      throw new PontError(
+        'VALIDATION_FAILED',
+        `invalid options for job ${job.metadata.name}: ${problems.map((p) => p.message).join('; ')}`,
+        problems,
+      );
     }
     const options: Record<string, string> = {};
     const sealedOptions: Record<string, string> = {};
@@ -123,7 +149,12 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     return record;
   }
 
-  async function auditRun(actor: Actor, action: string, record: ExecutionRecord, message: string): Promise<void> {
+  async function auditRun(
+    actor: Actor,
+    action: string,
+    record: ExecutionRecord,
+    message: string,
+  ): Promise<void> {
     await deps.audit.append({
       id: newId(),
       time: isoNow(clock),
@@ -141,7 +172,12 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
   }
 
   /** Queues the record, or parks it for approval when its environment is protected. */
-  async function submit(actor: Actor, record: ExecutionRecord, env: Resource, what: string): Promise<Execution> {
+  async function submit(
+    actor: Actor,
+    record: ExecutionRecord,
+    env: Resource,
+    what: string,
+  ): Promise<Execution> {
     if (env.spec.protected === true) {
       record.state = 'waiting-approval';
       await store.insert(record);
@@ -157,17 +193,28 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       await store.insert(record);
       deps.engine().wake();
     }
-    await auditRun(actor, record.type === 'adhoc' ? 'exec' : 'run', record, `${what}: execution ${record.id} ${record.state}`);
+    await auditRun(
+      actor,
+      record.type === 'adhoc' ? 'exec' : 'run',
+      record,
+      `${what}: execution ${record.id} ${record.state}`,
+    );
     return present(record);
   }
 
   async function readable(actor: Actor, record: ExecutionRecord): Promise<void> {
-    await authorizer.require(actor, 'read', { kind: 'Job', project: record.project, name: record.job ?? 'adhoc', environment: record.environment });
+    await authorizer.require(actor, 'read', {
+      kind: 'Job',
+      project: record.project,
+      name: record.job ?? 'adhoc',
+      environment: record.environment,
+    });
   }
 
   async function load(actor: Actor, project: string, id: string): Promise<ExecutionRecord> {
     const record = await store.get(id);
-    if (!record || record.project !== project) throw new PontError('NOT_FOUND', `execution ${id} not found in project ${project}`);
+    if (!record || record.project !== project)
+      throw new PontError('NOT_FOUND', `execution ${id} not found in project ${project}`);
     await readable(actor, record);
     return record;
   }
@@ -176,17 +223,29 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     present,
     buildRecord,
 
-    async run(actor: Actor, project: string, jobName: string, input: { environment: string; options?: RawOptions; trigger?: Trigger }): Promise<Execution> {
+    async run(
+      actor: Actor,
+      project: string,
+      jobName: string,
+      input: { environment: string; options?: RawOptions; trigger?: Trigger },
+    ): Promise<Execution> {
       const job = await jobOf(project, jobName);
       const env = await environmentOf(project, input.environment);
-      await authorizer.require(actor, 'run', { kind: 'Job', project, name: jobName, environment: input.environment });
+      await authorizer.require(actor, 'run', {
+        kind: 'Job',
+        project,
+        name: jobName,
+        environment: input.environment,
+      });
       const spec = job.spec as unknown as JobSpec;
       if (spec.concurrency === 'forbid') {
         const active = await store.active(project, jobName);
         if (active.length > 0) {
-          throw new PontError('INVALID_STATE', `job ${jobName} is already running (execution ${active[0]?.id}); it says concurrency: forbid`, [
-            { path: 'job', message: 'wait for it to finish, or kill it with pont kill' },
-          ]);
+          throw new PontError(
+            'INVALID_STATE',
+            `job ${jobName} is already running (execution ${active[0]?.id}); it says concurrency: forbid`,
+            [{ path: 'job', message: 'wait for it to finish, or kill it with pont kill' }],
+          );
         }
       }
       const record = await buildRecord(job, {
@@ -201,21 +260,37 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     /** An ad-hoc command on the matching nodes, under the `exec` action, node by node. */
     async exec(actor: Actor, project: string, request: AdhocRequest): Promise<Execution> {
       const env = await environmentOf(project, request.environment);
-      const all = (await resources.listStored('Node', project)).filter((n) => (n.spec as unknown as NodeSpec).environment === request.environment);
+      const all = (await resources.listStored('Node', project)).filter(
+        (n) => (n.spec as unknown as NodeSpec).environment === request.environment,
+      );
       const nodes = selectNodes(
         all.map((n) => {
           const spec = n.spec as unknown as NodeSpec;
-          return { name: n.metadata.name, hostname: spec.hostname, executor: spec.executor, tags: spec.tags ?? [], attributes: spec.attributes ?? {}, ...(spec.username ? { username: spec.username } : {}) };
+          return {
+            name: n.metadata.name,
+            hostname: spec.hostname,
+            executor: spec.executor,
+            tags: spec.tags ?? [],
+            attributes: spec.attributes ?? {},
+            ...(spec.username ? { username: spec.username } : {}),
+          };
         }),
         request.filter,
       );
       if (nodes.length === 0) {
-        throw new PontError('VALIDATION_FAILED', `no node of environment ${request.environment} matches "${request.filter ?? ''}"`, [
-          { path: 'nodes', message: 'check the filter: pont get nodes lists the nodes with their tags' },
-        ]);
+        throw new PontError(
+          'VALIDATION_FAILED',
+          `no node of environment ${request.environment} matches "${request.filter ?? ''}"`,
+          [{ path: 'nodes', message: 'check the filter: pont get nodes lists the nodes with their tags' }],
+        );
       }
       for (const node of nodes) {
-        await authorizer.require(actor, 'exec', { kind: 'Node', project, name: node.name, environment: request.environment });
+        await authorizer.require(actor, 'exec', {
+          kind: 'Node',
+          project,
+          name: node.name,
+          environment: request.environment,
+        });
       }
       const spec: JobSpec = {
         description: 'ad-hoc command',
@@ -253,7 +328,13 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
         schedule: schedule.name,
       });
       const fired = await deps.transactor.run(async ({ executions }) => {
-        const fresh = await executions.recordFire({ project: record.project, job: record.job ?? '', schedule: schedule.name, fireTime, executionId: record.id });
+        const fresh = await executions.recordFire({
+          project: record.project,
+          job: record.job ?? '',
+          schedule: schedule.name,
+          fireTime,
+          executionId: record.id,
+        });
         if (fresh) await executions.insert(record);
         return fresh;
       });
@@ -276,7 +357,11 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       };
     },
 
-    async list(actor: Actor, project: string, query: ExecutionQuery): Promise<{ items: Execution[]; nextBefore?: string }> {
+    async list(
+      actor: Actor,
+      project: string,
+      query: ExecutionQuery,
+    ): Promise<{ items: Execution[]; nextBefore?: string }> {
       await authorizer.require(actor, 'read', { kind: 'Job', project, name: query.job ?? '*' });
       const limit = Math.min(query.limit ?? 50, 500);
       const records = await store.list({ ...query, project, limit });
@@ -285,7 +370,12 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       return items.length === limit && last ? { items, nextBefore: last.id } : { items };
     },
 
-    async logs(actor: Actor, project: string, id: string, query: LogQuery): Promise<{ lines: LogLine[]; state: ExecutionState }> {
+    async logs(
+      actor: Actor,
+      project: string,
+      id: string,
+      query: LogQuery,
+    ): Promise<{ lines: LogLine[]; state: ExecutionState }> {
       const record = await load(actor, project, id);
       return { lines: await store.logs(id, query), state: record.state };
     },
@@ -294,16 +384,26 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
      * Streams the log from `from`: stored lines first, then live ones, until the execution ends.
      * Subscribing before reading means no line can fall between the two.
      */
-    async follow(actor: Actor, project: string, id: string, query: LogQuery, emit: (event: LiveEvent) => void): Promise<() => void> {
+    async follow(
+      actor: Actor,
+      project: string,
+      id: string,
+      query: LogQuery,
+      emit: (event: LiveEvent) => void,
+    ): Promise<() => void> {
       const record = await load(actor, project, id);
       let next = query.from ?? 0;
       let caughtUp = false;
       const early: LiveEvent[] = [];
       const deliver = (event: LiveEvent) => {
-        const lines = event.lines.filter((l) => l.seq >= next && (!query.node || l.node === query.node) && (!query.step || l.step === query.step));
+        const lines = event.lines.filter(
+          (l) =>
+            l.seq >= next && (!query.node || l.node === query.node) && (!query.step || l.step === query.step),
+        );
         const last = event.lines[event.lines.length - 1];
         if (last && last.seq >= next) next = last.seq + 1;
-        if (lines.length > 0 || event.finished) emit(event.finished ? { lines, finished: event.finished } : { lines });
+        if (lines.length > 0 || event.finished)
+          emit(event.finished ? { lines, finished: event.finished } : { lines });
       };
       const unsubscribe = deps.live.subscribe(id, (event) => (caughtUp ? deliver(event) : early.push(event)));
       for (;;) {
@@ -327,11 +427,21 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
 
     async kill(actor: Actor, project: string, id: string): Promise<Execution> {
       const record = await load(actor, project, id);
-      await authorizer.require(actor, 'run', { kind: 'Job', project, name: record.job ?? 'adhoc', environment: record.environment });
-      if (FINAL_STATES.has(record.state)) throw new PontError('INVALID_STATE', `execution ${id} already ended: ${record.state}`);
+      await authorizer.require(actor, 'run', {
+        kind: 'Job',
+        project,
+        name: record.job ?? 'adhoc',
+        environment: record.environment,
+      });
+      if (FINAL_STATES.has(record.state))
+        throw new PontError('INVALID_STATE', `execution ${id} already ended: ${record.state}`);
       const by = actorLabel(actor);
       const finishedAt = isoNow(clock);
-      const notStarted = await store.update(id, { state: 'aborted', finishedAt, message: `killed by ${by} before it started` }, ['queued', 'waiting-approval']);
+      const notStarted = await store.update(
+        id,
+        { state: 'aborted', finishedAt, message: `killed by ${by} before it started` },
+        ['queued', 'waiting-approval'],
+      );
       if (notStarted) {
         await approvals.cancelFor('execution', id, by);
         deps.live.publish(id, { lines: [], finished: { state: 'aborted' } });
@@ -344,21 +454,41 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     },
 
     /** `pont approve EXEC`: decides the pending approval of an execution. */
-    async decide(actor: Actor, project: string, id: string, decision: 'approved' | 'rejected', comment?: string): Promise<Execution> {
+    async decide(
+      actor: Actor,
+      project: string,
+      id: string,
+      decision: 'approved' | 'rejected',
+      comment?: string,
+    ): Promise<Execution> {
       const record = await load(actor, project, id);
       const pending = (await approvals.forSubject('execution', id)).find((a) => a.status === 'pending');
-      if (!pending) throw new PontError('INVALID_STATE', `execution ${id} is not waiting for an approval (it is ${record.state})`);
+      if (!pending)
+        throw new PontError(
+          'INVALID_STATE',
+          `execution ${id} is not waiting for an approval (it is ${record.state})`,
+        );
       await approvals.decide(actor, pending.id, decision, comment);
       return present((await store.get(id)) ?? record);
     },
 
     /** The approvals module tells us a decision; the execution moves on or ends. */
-    async onDecision(approvalSubjectId: string, decision: 'approved' | 'rejected', by: string, comment?: string): Promise<void> {
+    async onDecision(
+      approvalSubjectId: string,
+      decision: 'approved' | 'rejected',
+      by: string,
+      comment?: string,
+    ): Promise<void> {
       if (decision === 'approved') {
-        if (await store.update(approvalSubjectId, { state: 'queued' }, ['waiting-approval'])) deps.engine().wake();
+        if (await store.update(approvalSubjectId, { state: 'queued' }, ['waiting-approval']))
+          deps.engine().wake();
       } else {
         const finishedAt = isoNow(clock);
-        await store.update(approvalSubjectId, { state: 'aborted', finishedAt, message: `rejected by ${by}${comment ? `: ${comment}` : ''}` }, ['waiting-approval']);
+        await store.update(
+          approvalSubjectId,
+          { state: 'aborted', finishedAt, message: `rejected by ${by}${comment ? `: ${comment}` : ''}` },
+          ['waiting-approval'],
+        );
         deps.live.publish(approvalSubjectId, { lines: [], finished: { state: 'aborted' } });
       }
     },

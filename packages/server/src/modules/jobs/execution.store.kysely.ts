@@ -1,6 +1,14 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ExecutionsTable } from '../../db/schema.js';
-import type { ExecutionState, ExecutionType, LogLine, LogStream, StepResult, StepStatus, Trigger } from './execution.js';
+import type {
+  ExecutionState,
+  ExecutionType,
+  LogLine,
+  LogStream,
+  StepResult,
+  StepStatus,
+  Trigger,
+} from './execution.js';
 import type { ExecutionRecord, ExecutionStore } from './execution.store.js';
 
 const FINISHED: ExecutionState[] = ['succeeded', 'failed', 'aborted', 'timed-out', 'incomplete'];
@@ -24,7 +32,10 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
       if (q.environment) query = query.where('environment', '=', q.environment);
       if (q.before) query = query.where('id', '<', q.before);
       if (q.since) query = query.where('created_at', '>=', q.since);
-      const rows = await query.orderBy('id', 'desc').limit(q.limit ?? 50).execute();
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(q.limit ?? 50)
+        .execute();
       return rows.map(fromRow);
     },
 
@@ -33,7 +44,8 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
       const set: Partial<ExecutionsTable> = {};
       for (const key of Object.keys(fields) as Array<keyof ExecutionRecord>) {
         const column = COLUMN[key];
-        if (column) (set as Record<string, unknown>)[column] = (row as unknown as Record<string, unknown>)[column];
+        if (column)
+          (set as Record<string, unknown>)[column] = (row as unknown as Record<string, unknown>)[column];
       }
       let query = db.updateTable('executions').set(set).where('id', '=', id);
       if (from) query = query.where('state', 'in', from);
@@ -42,7 +54,13 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
     },
 
     async queued(limit) {
-      const rows = await db.selectFrom('executions').selectAll().where('state', '=', 'queued').orderBy('id').limit(limit).execute();
+      const rows = await db
+        .selectFrom('executions')
+        .selectAll()
+        .where('state', '=', 'queued')
+        .orderBy('id')
+        .limit(limit)
+        .execute();
       return rows.map(fromRow);
     },
 
@@ -59,7 +77,10 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
 
     async running(staleBefore) {
       let query = db.selectFrom('executions').selectAll().where('state', '=', 'running');
-      if (staleBefore) query = query.where((eb) => eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]));
+      if (staleBefore)
+        query = query.where((eb) =>
+          eb.or([eb('heartbeat_at', 'is', null), eb('heartbeat_at', '<', staleBefore)]),
+        );
       return (await query.execute()).map(fromRow);
     },
 
@@ -139,17 +160,37 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
     },
 
     async logs(executionId, q) {
-      let query = db.selectFrom('execution_logs').selectAll().where('execution_id', '=', executionId).where('seq', '>=', q.from ?? 0);
+      let query = db
+        .selectFrom('execution_logs')
+        .selectAll()
+        .where('execution_id', '=', executionId)
+        .where('seq', '>=', q.from ?? 0);
       if (q.node) query = query.where('node', '=', q.node);
       if (q.step) query = query.where('step', '=', q.step);
-      const rows = await query.orderBy('seq').limit(q.limit ?? 10_000).execute();
-      return rows.map((r) => ({ seq: r.seq, time: r.time, node: r.node, step: r.step, stream: r.stream as LogStream, line: r.line }));
+      const rows = await query
+        .orderBy('seq')
+        .limit(q.limit ?? 10_000)
+        .execute();
+      return rows.map((r) => ({
+        seq: r.seq,
+        time: r.time,
+        node: r.node,
+        step: r.step,
+        stream: r.stream as LogStream,
+        line: r.line,
+      }));
     },
 
     async recordFire(fire) {
       const result = await db
         .insertInto('schedule_fires')
-        .values({ project: fire.project, job: fire.job, schedule: fire.schedule, fire_time: fire.fireTime, execution_id: fire.executionId })
+        .values({
+          project: fire.project,
+          job: fire.job,
+          schedule: fire.schedule,
+          fire_time: fire.fireTime,
+          execution_id: fire.executionId,
+        })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
@@ -177,7 +218,11 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
 
     async expired(project, job, keep, before) {
       const ids = new Set<string>();
-      let base = db.selectFrom('executions').select('id').where('project', '=', project).where('state', 'in', FINISHED);
+      let base = db
+        .selectFrom('executions')
+        .select('id')
+        .where('project', '=', project)
+        .where('state', 'in', FINISHED);
       // Without a job: the project's ad-hoc commands, which have none.
       base = job !== undefined ? base.where('job', '=', job) : base.where('job', 'is', null);
       if (keep !== undefined) {

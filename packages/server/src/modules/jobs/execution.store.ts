@@ -50,11 +50,22 @@ export interface ExecutionStore {
   logs(executionId: string, query: LogQuery): Promise<LogLine[]>;
 
   /** Records a schedule firing; false when that fire time was already recorded (fired elsewhere). */
-  recordFire(fire: { project: string; job: string; schedule: string; fireTime: string; executionId: string }): Promise<boolean>;
+  recordFire(fire: {
+    project: string;
+    job: string;
+    schedule: string;
+    fireTime: string;
+    executionId: string;
+  }): Promise<boolean>;
   lastFire(project: string, job: string, schedule: string): Promise<string | undefined>;
 
   /** Deletes executions with their steps and logs. */
   deleteExecutions(ids: string[]): Promise<void>;
   /** Ids of finished executions of a job (undefined: ad-hoc ones) beyond the newest `keep`, or older than `before`. */
-  expired(project: string, job: string | undefined, keep: number | undefined, before: string | undefined): Promise<string[]>;
+  expired(
+    project: string,
+    job: string | undefined,
+    keep: number | undefined,
+    before: string | undefined,
+  ): Promise<string[]>;
 }

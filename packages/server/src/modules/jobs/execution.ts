@@ -12,7 +12,13 @@ export const EXECUTION_STATES = [
 ] as const;
 export type ExecutionState = (typeof EXECUTION_STATES)[number];
 
-export const FINAL_STATES: ReadonlySet<ExecutionState> = new Set(['succeeded', 'failed', 'aborted', 'timed-out', 'incomplete']);
+export const FINAL_STATES: ReadonlySet<ExecutionState> = new Set([
+  'succeeded',
+  'failed',
+  'aborted',
+  'timed-out',
+  'incomplete',
+]);
 
 export type StepStatus =
   | 'pending'

@@ -1,4 +1,11 @@
-export type { AdhocDefinition, Execution, ExecutionState, LogLine, StepResult, StepStatus } from './execution.js';
+export type {
+  AdhocDefinition,
+  Execution,
+  ExecutionState,
+  LogLine,
+  StepResult,
+  StepStatus,
+} from './execution.js';
 export { EXECUTION_STATES, FINAL_STATES } from './execution.js';
 export type { ExecutionService } from './execution.service.js';
 export type { ExecutionRecord, ExecutionStore } from './execution.store.js';

@@ -12,16 +12,33 @@ export interface JobSummary {
   group?: string;
   description?: string;
   options: number;
-  schedules: Array<{ name: string; cron: string; environment: string; enabled: boolean; next: string | null }>;
+  schedules: Array<{
+    name: string;
+    cron: string;
+    environment: string;
+    enabled: boolean;
+    next: string | null;
+  }>;
   lastExecution?: Execution;
 }
 
 /** The job list of the console: every job with its folder, last result and next runs, in one call. */
-export function jobRoutes(service: ExecutionService, resources: ResourceService, scheduler: Scheduler, store: ExecutionStore) {
+export function jobRoutes(
+  service: ExecutionService,
+  resources: ResourceService,
+  scheduler: Scheduler,
+  store: ExecutionStore,
+) {
   return async (app: FastifyInstance) => {
     app.get<{ Params: { project: string } }>(
       '/api/v1/projects/:project/job-summaries',
-      { schema: { tags: ['executions'], summary: 'Jobs with their group, last execution and next scheduled runs', params: Type.Object({ project: Type.String() }) } },
+      {
+        schema: {
+          tags: ['executions'],
+          summary: 'Jobs with their group, last execution and next scheduled runs',
+          params: Type.Object({ project: Type.String() }),
+        },
+      },
       async (request) => {
         const { project } = request.params;
         const jobs = await resources.list(request.actor, 'Job', project);

@@ -1,11 +1,22 @@
 import { type TSchema, Type } from '@sinclair/typebox';
 import { Name } from '../resources/kind-registry.js';
 
-const Duration = Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)?$' })], {
-  description: 'milliseconds, or a duration such as "30s", "5m", "2h"',
+const Duration = Type.Union(
+  [Type.Integer({ minimum: 0 }), Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d)?$' })],
+  {
+    description: 'milliseconds, or a duration such as "30s", "5m", "2h"',
+  },
+);
+const OptionName = Type.String({
+  pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+  maxLength: 64,
+  description: 'letters, digits and _',
 });
-const OptionName = Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$', maxLength: 64, description: 'letters, digits and _' });
-const StepId = Type.String({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 64, description: 'letters, digits, - and _' });
+const StepId = Type.String({
+  pattern: '^[A-Za-z0-9_-]+$',
+  maxLength: 64,
+  description: 'letters, digits, - and _',
+});
 const Retry = Type.Object(
   { count: Type.Integer({ minimum: 0, maximum: 100 }), delay: Type.Optional(Duration) },
   { additionalProperties: false },
@@ -13,7 +24,9 @@ const Retry = Type.Object(
 const OptionValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Array(Type.String())]);
 
 const actionProps = {
-  exec: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String(), { minItems: 1 })])),
+  exec: Type.Optional(
+    Type.Union([Type.String({ minLength: 1 }), Type.Array(Type.String(), { minItems: 1 })]),
+  ),
   shell: Type.Optional(Type.Boolean({ description: 'run exec through /bin/sh -c' })),
   script: Type.Optional(
     Type.Object(
@@ -31,7 +44,9 @@ const actionProps = {
         file: Type.Optional(Type.String({ minLength: 1 })),
         path: Type.Optional(Type.String({ minLength: 1 })),
         destination: Type.String({ minLength: 1 }),
-        mode: Type.Optional(Type.String({ pattern: '^0?[0-7]{3,4}$', description: 'octal mode such as 0644' })),
+        mode: Type.Optional(
+          Type.String({ pattern: '^0?[0-7]{3,4}$', description: 'octal mode such as 0644' }),
+        ),
         sha256: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
       },
       { additionalProperties: false },
@@ -48,7 +63,10 @@ const actionProps = {
 
 const Webhooks = Type.Array(
   Type.Object(
-    { url: Type.String({ pattern: '^https?://' }), headers: Type.Optional(Type.Record(Type.String(), Type.String())) },
+    {
+      url: Type.String({ pattern: '^https?://' }),
+      headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    },
     { additionalProperties: false },
   ),
 );
@@ -56,7 +74,12 @@ const Webhooks = Type.Array(
 export const JobSpecSchema: TSchema = Type.Object(
   {
     description: Type.Optional(Type.String({ maxLength: 4000 })),
-    group: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9 _.-]+(/[A-Za-z0-9 _.-]+)*$', description: 'folder path such as deploy/web' })),
+    group: Type.Optional(
+      Type.String({
+        pattern: '^[A-Za-z0-9 _.-]+(/[A-Za-z0-9 _.-]+)*$',
+        description: 'folder path such as deploy/web',
+      }),
+    ),
     options: Type.Optional(
       Type.Array(
         Type.Object(
@@ -64,7 +87,11 @@ export const JobSpecSchema: TSchema = Type.Object(
             name: OptionName,
             label: Type.Optional(Type.String()),
             description: Type.Optional(Type.String()),
-            type: Type.Optional(Type.Union(['string', 'number', 'boolean', 'enum', 'secret', 'date'].map((t) => Type.Literal(t)))),
+            type: Type.Optional(
+              Type.Union(
+                ['string', 'number', 'boolean', 'enum', 'secret', 'date'].map((t) => Type.Literal(t)),
+              ),
+            ),
             required: Type.Optional(Type.Boolean()),
             default: Type.Optional(OptionValue),
             values: Type.Optional(Type.Array(Type.String())),
@@ -73,7 +100,9 @@ export const JobSpecSchema: TSchema = Type.Object(
             multiValued: Type.Optional(Type.Boolean()),
             delimiter: Type.Optional(Type.String({ minLength: 1 })),
             dateFormat: Type.Optional(Type.String()),
-            secretRef: Type.Optional(Type.Object({ secret: Name, key: Type.String() }, { additionalProperties: false })),
+            secretRef: Type.Optional(
+              Type.Object({ secret: Name, key: Type.String() }, { additionalProperties: false }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -96,7 +125,9 @@ export const JobSpecSchema: TSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
-    strategy: Type.Optional(Type.Union([Type.Literal('node-first'), Type.Literal('step-first'), Type.Literal('parallel')])),
+    strategy: Type.Optional(
+      Type.Union([Type.Literal('node-first'), Type.Literal('step-first'), Type.Literal('parallel')]),
+    ),
     steps: Type.Array(
       Type.Object(
         {
@@ -104,7 +135,12 @@ export const JobSpecSchema: TSchema = Type.Object(
           description: Type.Optional(Type.String()),
           when: Type.Optional(Type.String()),
           ...actionProps,
-          onError: Type.Optional(Type.Object({ description: Type.Optional(Type.String()), ...actionProps }, { additionalProperties: false })),
+          onError: Type.Optional(
+            Type.Object(
+              { description: Type.Optional(Type.String()), ...actionProps },
+              { additionalProperties: false },
+            ),
+          ),
           retry: Type.Optional(Retry),
           timeout: Type.Optional(Duration),
         },
@@ -114,7 +150,9 @@ export const JobSpecSchema: TSchema = Type.Object(
     ),
     timeout: Type.Optional(Duration),
     retry: Type.Optional(Retry),
-    concurrency: Type.Optional(Type.Union([Type.Literal('allow'), Type.Literal('queue'), Type.Literal('forbid')])),
+    concurrency: Type.Optional(
+      Type.Union([Type.Literal('allow'), Type.Literal('queue'), Type.Literal('forbid')]),
+    ),
     schedules: Type.Optional(
       Type.Array(
         Type.Object(
@@ -133,14 +171,22 @@ export const JobSpecSchema: TSchema = Type.Object(
     ),
     notifications: Type.Optional(
       Type.Object(
-        { onStart: Type.Optional(Webhooks), onSuccess: Type.Optional(Webhooks), onFailure: Type.Optional(Webhooks) },
+        {
+          onStart: Type.Optional(Webhooks),
+          onSuccess: Type.Optional(Webhooks),
+          onFailure: Type.Optional(Webhooks),
+        },
         { additionalProperties: false },
       ),
     ),
     secrets: Type.Optional(
       Type.Array(
         Type.Object(
-          { secret: Name, key: Type.String({ minLength: 1 }), env: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }) },
+          {
+            secret: Name,
+            key: Type.String({ minLength: 1 }),
+            env: Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+          },
           { additionalProperties: false },
         ),
       ),

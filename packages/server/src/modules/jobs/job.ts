@@ -57,7 +57,7 @@ export interface ScriptSpec {
 }
 
 export interface CopySpec {
-  /** A file uploaded to the project (`pont files push`) ... */
+  /** A file uploaded to the project (`pont files push`); references such as ${option.version} expand ... */
   file?: string;
   /** ... or a path under the data directory's `files/` folder. */
   path?: string;

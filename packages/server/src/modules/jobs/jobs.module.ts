@@ -19,11 +19,11 @@ import type { KindRegistry } from '../resources/kind-registry.js';
 import type { Resource } from '../resources/resource.js';
 import type { ResourceChange, ResourceService } from '../resources/resource.service.js';
 import type { SecretBox, StoredSecretSpec } from '../secrets/index.js';
+import { executionRoutes } from './execution.routes.js';
+import { createExecutionService } from './execution.service.js';
 import type { ExecutionRecord } from './execution.store.js';
 import { createKyselyExecutionStore } from './execution.store.kysely.js';
 import { createExecutionEngine, type PreparedRun } from './execution-engine.js';
-import { executionRoutes } from './execution.routes.js';
-import { createExecutionService } from './execution.service.js';
 import type { JobSpec } from './job.js';
 import { jobKind } from './job.kind.js';
 import { jobRoutes } from './job.routes.js';
@@ -63,14 +63,21 @@ export function createJobsModule(deps: JobsModuleDeps) {
   const local = createLocalExecutor();
   const ssh = createSshExecutor();
 
-  function reveal(project: string, secretName: string, key: string, secrets: Map<string, Resource | undefined>): string | undefined {
+  function reveal(
+    project: string,
+    secretName: string,
+    key: string,
+    secrets: Map<string, Resource | undefined>,
+  ): string | undefined {
     const secret = secrets.get(`${project}/${secretName}`);
     const sealed = (secret?.spec as StoredSecretSpec | undefined)?.data?.[key];
     return sealed ? secretBox.open(sealed) : undefined;
   }
 
   async function secretsOf(project: string): Promise<Map<string, Resource | undefined>> {
-    return new Map((await resources.listStored('Secret', project)).map((s) => [`${project}/${s.metadata.name}`, s]));
+    return new Map(
+      (await resources.listStored('Secret', project)).map((s) => [`${project}/${s.metadata.name}`, s]),
+    );
   }
 
   function toExecNode(node: Resource, secrets: Map<string, Resource | undefined>): ExecNode {
@@ -86,14 +93,21 @@ export function createJobsModule(deps: JobsModuleDeps) {
     if (spec.port) exec.port = spec.port;
     if (spec.username) exec.username = spec.username;
     const fingerprint = spec.hostKey?.fingerprint ?? (node.status?.hostKeyFingerprint as string | undefined);
-    exec.hostKey = { ...(fingerprint ? { fingerprint } : {}), trustOnFirstUse: spec.hostKey?.trustOnFirstUse ?? false };
+    exec.hostKey = {
+      ...(fingerprint ? { fingerprint } : {}),
+      trustOnFirstUse: spec.hostKey?.trustOnFirstUse ?? false,
+    };
     if (spec.credentials) {
       const secret = secrets.get(`${project}/${spec.credentials.secret}`);
       const data = (secret?.spec as StoredSecretSpec | undefined)?.data ?? {};
       const type = spec.credentials.type ?? ('privateKey' in data ? 'key' : 'password');
       const key = spec.credentials.key ?? (type === 'key' ? 'privateKey' : 'password');
       const value = reveal(project, spec.credentials.secret, key, secrets);
-      if (value === undefined) throw new PontError('VALIDATION_FAILED', `node ${node.metadata.name}: secret ${spec.credentials.secret} has no key "${key}"`);
+      if (value === undefined)
+        throw new PontError(
+          'VALIDATION_FAILED',
+          `node ${node.metadata.name}: secret ${spec.credentials.secret} has no key "${key}"`,
+        );
       exec.credentials = { type, value };
       const passphrase = reveal(project, spec.credentials.secret, 'passphrase', secrets);
       if (passphrase) exec.credentials.passphrase = passphrase;
@@ -101,7 +115,13 @@ export function createJobsModule(deps: JobsModuleDeps) {
     return exec;
   }
 
-  const localNode = (): ExecNode => ({ name: 'pont', hostname: hostname(), executor: 'local', tags: ['pont'], attributes: {} });
+  const localNode = (): ExecNode => ({
+    name: 'pont',
+    hostname: hostname(),
+    executor: 'local',
+    tags: ['pont'],
+    attributes: {},
+  });
 
   async function prepare(execution: ExecutionRecord): Promise<PreparedRun> {
     const spec = JSON.parse(execution.definition) as JobSpec;
@@ -154,7 +174,10 @@ export function createJobsModule(deps: JobsModuleDeps) {
       async fileSource(project, copy) {
         if (copy.file) {
           const found = await deps.files.find(project, copy.file);
-          if (!found) throw new Error(`file ${copy.file} was not uploaded to project ${project} (pont files push ${copy.file} PATH)`);
+          if (!found)
+            throw new Error(
+              `file ${copy.file} was not uploaded to project ${project} (pont files push ${copy.file} PATH)`,
+            );
           return found;
         }
         const path = deps.files.resolvePath(copy.path ?? '');
@@ -162,7 +185,10 @@ export function createJobsModule(deps: JobsModuleDeps) {
         return { path, size, sha256: await sha256File(path) };
       },
       async onHostKeyTrusted(execution, node, fingerprint) {
-        await resources.updateStatus('Node', execution.project, node, { hostKeyFingerprint: fingerprint, hostKeyTrustedAt: clock.now().toISOString() });
+        await resources.updateStatus('Node', execution.project, node, {
+          hostKeyFingerprint: fingerprint,
+          hostKeyTrustedAt: clock.now().toISOString(),
+        });
         logger.info({ node, fingerprint }, 'host key trusted on first use');
       },
     },
@@ -170,16 +196,28 @@ export function createJobsModule(deps: JobsModuleDeps) {
     async createChild(parent, jobName, options) {
       const job = await resources.getStored('Job', parent.project, jobName);
       if (!job) throw new Error(`job ${jobName} not found in project ${parent.project}`);
-      return service.buildRecord(job, { environment: parent.environment, options, requestedBy: parent.requestedBy, trigger: 'job', parentId: parent.id });
+      return service.buildRecord(job, {
+        environment: parent.environment,
+        options,
+        requestedBy: parent.requestedBy,
+        trigger: 'job',
+        parentId: parent.id,
+      });
     },
     onStarted(execution) {
       notifier.notify(specOf(execution)?.notifications, 'start', service.present(execution));
     },
     onFinished(execution) {
       const spec = specOf(execution);
-      notifier.notify(spec?.notifications, execution.state === 'succeeded' ? 'success' : 'failure', service.present(execution));
+      notifier.notify(
+        spec?.notifications,
+        execution.state === 'succeeded' ? 'success' : 'failure',
+        service.present(execution),
+      );
       deps.finished.publish(execution);
-      void retention.forJob(execution.project, execution.job).catch((error) => logger.warn({ err: error }, 'retention failed'));
+      void retention
+        .forJob(execution.project, execution.job)
+        .catch((error) => logger.warn({ err: error }, 'retention failed'));
     },
   });
 
@@ -209,7 +247,9 @@ export function createJobsModule(deps: JobsModuleDeps) {
 
   deps.approvalDecisions.subscribe(({ approval, decision }) => {
     if (approval.subjectType !== 'execution') return;
-    void service.onDecision(approval.subjectId, decision, approval.decidedBy ?? '', approval.comment).catch((error) => logger.error({ err: error }, 'approval follow-up failed'));
+    void service
+      .onDecision(approval.subjectId, decision, approval.decidedBy ?? '', approval.comment)
+      .catch((error) => logger.error({ err: error }, 'approval follow-up failed'));
   });
   deps.resourceChanges.subscribe((change) => {
     if (change.resource.kind === 'Job') scheduler.invalidate();
@@ -227,7 +267,10 @@ export function createJobsModule(deps: JobsModuleDeps) {
     async start(): Promise<void> {
       await engine.start();
       scheduler.start();
-      sweeper = setInterval(() => void retention.all().catch((error) => logger.warn({ err: error }, 'retention failed')), 3_600_000);
+      sweeper = setInterval(
+        () => void retention.all().catch((error) => logger.warn({ err: error }, 'retention failed')),
+        3_600_000,
+      );
       sweeper.unref();
     },
     async stop(graceMs?: number): Promise<void> {
@@ -248,7 +291,14 @@ export function createJobsModule(deps: JobsModuleDeps) {
 
 function toExecNodeLite(n: Resource) {
   const spec = n.spec as unknown as NodeSpec;
-  return { name: n.metadata.name, hostname: spec.hostname, executor: spec.executor, tags: spec.tags ?? [], attributes: spec.attributes ?? {}, ...(spec.username ? { username: spec.username } : {}) };
+  return {
+    name: n.metadata.name,
+    hostname: spec.hostname,
+    executor: spec.executor,
+    tags: spec.tags ?? [],
+    attributes: spec.attributes ?? {},
+    ...(spec.username ? { username: spec.username } : {}),
+  };
 }
 
 /**
@@ -264,7 +314,9 @@ function leaderElection(db: Db): () => Promise<boolean> {
     if (leader) return true;
     if (Date.now() - lastTry < 10_000) return false;
     lastTry = Date.now();
-    const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(727002) as ok`.execute(db.kysely as Kysely<Database>);
+    const { rows } = await sql<{ ok: boolean }>`select pg_try_advisory_lock(727002) as ok`.execute(
+      db.kysely as Kysely<Database>,
+    );
     leader = rows[0]?.ok === true;
     return leader;
   };

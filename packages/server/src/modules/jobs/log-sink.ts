@@ -72,7 +72,9 @@ export function createLogSink(options: {
         node,
         step,
         stream,
-        line: mask(text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)} [line cut at ${MAX_LINE} characters]` : text),
+        line: mask(
+          text.length > MAX_LINE ? `${text.slice(0, MAX_LINE)} [line cut at ${MAX_LINE} characters]` : text,
+        ),
       };
       pending.push(line);
       schedule();

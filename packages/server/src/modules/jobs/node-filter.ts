@@ -47,7 +47,10 @@ export function parseNodeFilter(text: string | undefined): FilterTerm[] {
     }
     const value = (match[3] ?? '').replace(/^"(.*)"$/, '$1');
     if (!value) throw new NodeFilterError(`empty value for "${match[2]}" in node filter "${text}"`);
-    const alternatives = value.startsWith('/') && value.endsWith('/') && value.length > 1 ? [[value]] : value.split(',').map((alt) => alt.split('+'));
+    const alternatives =
+      value.startsWith('/') && value.endsWith('/') && value.length > 1
+        ? [[value]]
+        : value.split(',').map((alt) => alt.split('+'));
     for (const alt of alternatives.flat()) validRegex(alt);
     terms.push({ key: match[2] ?? 'name', exclude: match[1] === '!', alternatives });
   }
@@ -66,7 +69,8 @@ function validRegex(value: string): void {
 }
 
 function valueMatches(pattern: string, value: string): boolean {
-  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/')) return new RegExp(pattern.slice(1, -1)).test(value);
+  if (pattern.length > 1 && pattern.startsWith('/') && pattern.endsWith('/'))
+    return new RegExp(pattern.slice(1, -1)).test(value);
   return globMatch(pattern, value);
 }
 
@@ -92,7 +96,9 @@ function fieldValues(node: FilterableNode, key: string): string[] {
 
 function termMatches(term: FilterTerm, node: FilterableNode): boolean {
   const values = fieldValues(node, term.key);
-  return term.alternatives.some((all) => all.every((pattern) => values.some((v) => valueMatches(pattern, v))));
+  return term.alternatives.some((all) =>
+    all.every((pattern) => values.some((v) => valueMatches(pattern, v))),
+  );
 }
 
 export function matchesFilter(terms: FilterTerm[], node: FilterableNode): boolean {
@@ -109,7 +115,9 @@ export function selectNodes<N extends FilterableNode>(
   const chosen = nodes.filter((n) => matchesFilter(terms, n));
   const attribute = rank.attribute ?? 'name';
   const key = (n: N) => fieldValues(n, attribute)[0] ?? '';
-  chosen.sort((a, b) => key(a).localeCompare(key(b), undefined, { numeric: true }) || a.name.localeCompare(b.name));
+  chosen.sort(
+    (a, b) => key(a).localeCompare(key(b), undefined, { numeric: true }) || a.name.localeCompare(b.name),
+  );
   if (rank.order === 'descending') chosen.reverse();
   return chosen;
 }

@@ -7,7 +7,21 @@ export type NotificationEvent = 'start' | 'success' | 'failure';
 
 export interface WebhookBody {
   event: NotificationEvent;
-  execution: Pick<Execution, 'id' | 'project' | 'job' | 'environment' | 'state' | 'requestedBy' | 'trigger' | 'createdAt' | 'startedAt' | 'finishedAt' | 'durationMs' | 'message'>;
+  execution: Pick<
+    Execution,
+    | 'id'
+    | 'project'
+    | 'job'
+    | 'environment'
+    | 'state'
+    | 'requestedBy'
+    | 'trigger'
+    | 'createdAt'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'durationMs'
+    | 'message'
+  >;
   url?: string;
 }
 
@@ -15,7 +29,13 @@ export interface WebhookBody {
  * Posts execution events to webhooks, in the background: a slow or failing receiver retries
  * with exponential backoff (1 s, 2 s, 4 s, …) and never holds up the execution.
  */
-export function createNotifier(options: { logger: Logger; publicUrl?: string; attempts?: number; baseDelayMs?: number; fetch?: typeof fetch }) {
+export function createNotifier(options: {
+  logger: Logger;
+  publicUrl?: string;
+  attempts?: number;
+  baseDelayMs?: number;
+  fetch?: typeof fetch;
+}) {
   const attempts = options.attempts ?? 5;
   const baseDelay = options.baseDelayMs ?? 1000;
   const doFetch = options.fetch ?? fetch;
@@ -31,9 +51,15 @@ export function createNotifier(options: { logger: Logger; publicUrl?: string; at
           signal: AbortSignal.timeout(10_000),
         });
         if (response.ok) return;
-        options.logger.warn({ url: hook.url, status: response.status, attempt: i + 1 }, 'webhook answered with an error');
+        options.logger.warn(
+          { url: hook.url, status: response.status, attempt: i + 1 },
+          'webhook answered with an error',
+        );
       } catch (error) {
-        options.logger.warn({ url: hook.url, err: (error as Error).message, attempt: i + 1 }, 'webhook failed');
+        options.logger.warn(
+          { url: hook.url, err: (error as Error).message, attempt: i + 1 },
+          'webhook failed',
+        );
       }
       if (i < attempts - 1) await sleep(baseDelay * 2 ** i);
     }
@@ -41,12 +67,39 @@ export function createNotifier(options: { logger: Logger; publicUrl?: string; at
 
   return {
     notify(spec: Notifications | undefined, event: NotificationEvent, execution: Execution): void {
-      const hooks = event === 'start' ? spec?.onStart : event === 'success' ? spec?.onSuccess : spec?.onFailure;
+      const hooks =
+        event === 'start' ? spec?.onStart : event === 'success' ? spec?.onSuccess : spec?.onFailure;
       if (!hooks?.length) return;
-      const { id, project, job, environment, state, requestedBy, trigger, createdAt, startedAt, finishedAt, durationMs, message } = execution;
+      const {
+        id,
+        project,
+        job,
+        environment,
+        state,
+        requestedBy,
+        trigger,
+        createdAt,
+        startedAt,
+        finishedAt,
+        durationMs,
+        message,
+      } = execution;
       const body: WebhookBody = {
         event,
-        execution: { id, project, job, environment, state, requestedBy, trigger, createdAt, startedAt, finishedAt, durationMs, message },
+        execution: {
+          id,
+          project,
+          job,
+          environment,
+          state,
+          requestedBy,
+          trigger,
+          createdAt,
+          startedAt,
+          finishedAt,
+          durationMs,
+          message,
+        },
       };
       if (options.publicUrl) body.url = `${options.publicUrl}/p/${project}/executions/${id}`;
       for (const hook of hooks) {

@@ -39,7 +39,11 @@ export async function resolveOptions(
   const known = new Set(defs.map((o) => o.name));
   for (const name of Object.keys(given)) {
     if (!known.has(name)) {
-      problems.push({ path: `options.${name}`, message: `unknown option "${name}"`, expected: [...known].join(', ') || 'no options' });
+      problems.push({
+        path: `options.${name}`,
+        message: `unknown option "${name}"`,
+        expected: [...known].join(', ') || 'no options',
+      });
     }
   }
   for (const option of defs) {
@@ -53,7 +57,8 @@ export async function resolveOptions(
     }
     const list = asList(option, raw);
     if (list.length === 0 || (list.length === 1 && list[0] === '')) {
-      if (option.required) problems.push({ path, message: `option "${option.label ?? option.name}" is required` });
+      if (option.required)
+        problems.push({ path, message: `option "${option.label ?? option.name}" is required` });
       values[option.name] = '';
       continue;
     }
@@ -66,7 +71,10 @@ export async function resolveOptions(
       problems.push({ path, message: `option "${option.name}": ${problem}` });
       continue;
     }
-    values[option.name] = type === 'boolean' ? list.map((v) => String(/^(true|yes|1|on)$/i.test(v))).join(',') : list.join(option.delimiter ?? ',');
+    values[option.name] =
+      type === 'boolean'
+        ? list.map((v) => String(/^(true|yes|1|on)$/i.test(v))).join(',')
+        : list.join(option.delimiter ?? ',');
   }
   return { resolved: { values, secrets }, problems };
 }
@@ -81,15 +89,18 @@ function checkValue(option: JobOption, type: string, value: string): string | un
       if (!/^(true|false|yes|no|1|0|on|off)$/i.test(value)) return `${secretShown} is not true or false`;
       break;
     case 'date':
-      if (Number.isNaN(Date.parse(value))) return `${secretShown} is not a date (ISO 8601, e.g. 2026-12-31T23:00:00Z)`;
+      if (Number.isNaN(Date.parse(value)))
+        return `${secretShown} is not a date (ISO 8601, e.g. 2026-12-31T23:00:00Z)`;
       break;
     case 'enum':
-      if (!(option.values ?? []).includes(value)) return `${secretShown} is not one of ${(option.values ?? []).join(', ')}`;
+      if (!(option.values ?? []).includes(value))
+        return `${secretShown} is not one of ${(option.values ?? []).join(', ')}`;
       break;
   }
   if (option.enforced && option.values && !option.values.includes(value)) {
     return `${secretShown} is not one of the allowed values ${option.values.join(', ')}`;
   }
-  if (option.regex && !new RegExp(`^(?:${option.regex})$`).test(value)) return `${secretShown} does not match ${option.regex}`;
+  if (option.regex && !new RegExp(`^(?:${option.regex})$`).test(value))
+    return `${secretShown} does not match ${option.regex}`;
   return undefined;
 }

@@ -44,12 +44,22 @@ export function createScheduler(deps: SchedulerDeps) {
         if (schedule.enabled === false) continue;
         try {
           const cron = new Cron(schedule.cron, { timezone: schedule.timezone, paused: true });
-          const known = entries.find((e) => e.job.metadata.project === job.metadata.project && e.job.metadata.name === job.metadata.name && e.schedule.name === schedule.name && e.schedule.cron === schedule.cron && e.schedule.timezone === schedule.timezone);
+          const known = entries.find(
+            (e) =>
+              e.job.metadata.project === job.metadata.project &&
+              e.job.metadata.name === job.metadata.name &&
+              e.schedule.name === schedule.name &&
+              e.schedule.cron === schedule.cron &&
+              e.schedule.timezone === schedule.timezone,
+          );
           const entry: Entry = { job, schedule, cron, next: known?.next ?? cron.nextRun(now) };
           if (!known && schedule.runMissed) await catchUp(entry, now);
           next.push(entry);
         } catch (error) {
-          deps.logger.warn({ job: job.metadata.name, schedule: schedule.name, err: (error as Error).message }, 'invalid schedule');
+          deps.logger.warn(
+            { job: job.metadata.name, schedule: schedule.name, err: (error as Error).message },
+            'invalid schedule',
+          );
         }
       }
     }
@@ -65,7 +75,10 @@ export function createScheduler(deps: SchedulerDeps) {
     let missed: Date | null = null;
     for (let t = entry.cron.nextRun(since); t && t < now; t = entry.cron.nextRun(t)) missed = t;
     if (missed) {
-      deps.logger.info({ job: entry.job.metadata.name, schedule: entry.schedule.name, missed }, 'running a missed schedule once');
+      deps.logger.info(
+        { job: entry.job.metadata.name, schedule: entry.schedule.name, missed },
+        'running a missed schedule once',
+      );
       await deps.fire(entry.job, entry.schedule, missed.toISOString());
     }
   }
@@ -82,7 +95,10 @@ export function createScheduler(deps: SchedulerDeps) {
         const fireTime = entry.next;
         entry.next = entry.cron.nextRun(now);
         const result = await deps.fire(entry.job, entry.schedule, fireTime.toISOString());
-        deps.logger.info({ job: entry.job.metadata.name, schedule: entry.schedule.name, fireTime, result }, 'schedule fired');
+        deps.logger.info(
+          { job: entry.job.metadata.name, schedule: entry.schedule.name, fireTime, result },
+          'schedule fired',
+        );
       }
     } catch (error) {
       deps.logger.error({ err: error }, 'scheduler tick failed');

@@ -62,7 +62,11 @@ export async function runExecution(rc: RunContext): Promise<RunOutcome> {
     rc.log.system(WORKFLOW_NODE, '-', message);
     return { state: 'failed', message, outputs: {} };
   }
-  rc.log.system(WORKFLOW_NODE, '-', `running on ${nodes.length} node(s): ${nodes.map((n) => n.name).join(', ')}`);
+  rc.log.system(
+    WORKFLOW_NODE,
+    '-',
+    `running on ${nodes.length} node(s): ${nodes.map((n) => n.name).join(', ')}`,
+  );
   const runs = nodes.map((n) => nodeRun(rc, n));
   const recorded = new Set<string>();
   const limit = createLimiter(dispatch.threadcount ?? 1);
@@ -97,7 +101,11 @@ export async function runExecution(rc: RunContext): Promise<RunOutcome> {
           await Promise.all(runs.map((nr) => limit(() => stepOn(nr, step, index))));
         }
       } else if (strategy === 'parallel') {
-        await Promise.all(runs.map((nr) => limit(() => Promise.all(segment.steps.map(({ step, index }) => stepOn(nr, step, index))))));
+        await Promise.all(
+          runs.map((nr) =>
+            limit(() => Promise.all(segment.steps.map(({ step, index }) => stepOn(nr, step, index)))),
+          ),
+        );
       } else {
         await Promise.all(
           runs.map((nr) =>
@@ -115,7 +123,15 @@ export async function runExecution(rc: RunContext): Promise<RunOutcome> {
   for (const nr of runs) {
     for (const [index, step] of spec.steps.entries()) {
       if (step.job === undefined && !recorded.has(`${nr.node.name}#${index}`)) {
-        await rc.saveStep({ executionId: execution.id, node: nr.node.name, stepIndex: index, stepId: step.id, status: 'not-run', attempts: 0, outputs: {} });
+        await rc.saveStep({
+          executionId: execution.id,
+          node: nr.node.name,
+          stepIndex: index,
+          stepId: step.id,
+          status: 'not-run',
+          attempts: 0,
+          outputs: {},
+        });
       }
     }
   }
@@ -129,7 +145,10 @@ export async function runExecution(rc: RunContext): Promise<RunOutcome> {
   if (failedNodes.length > 0 || workflowFailed) {
     const steps = await deps.store.steps(execution.id);
     const timedOut = steps.some((s) => s.status === 'timed-out') && !steps.some((s) => s.status === 'failed');
-    const message = failedNodes.length > 0 ? `failed on ${failedNodes.length} of ${runs.length} node(s): ${failedNodes.join(', ')}` : 'a job reference failed';
+    const message =
+      failedNodes.length > 0
+        ? `failed on ${failedNodes.length} of ${runs.length} node(s): ${failedNodes.join(', ')}`
+        : 'a job reference failed';
     return { state: timedOut ? 'timed-out' : 'failed', message, outputs };
   }
   return { state: 'succeeded', outputs };

@@ -1,12 +1,18 @@
+import type { CommandResult } from '../../../executors/index.js';
 import { durationMs } from '../../../lib/durations.js';
 import { sleep } from '../../../lib/limiter.js';
-import type { CommandResult } from '../../../executors/index.js';
 import { compileCondition } from '../condition.js';
 import type { StepStatus } from '../execution.js';
 import type { Step, StepAction } from '../job.js';
 import { expand, type ReferenceScope } from '../references.js';
 import type { NodeRun, RunContext } from './run-context.js';
-import { commandFor, outputEnvName, parseOutputFile, parseOutputLine, usesOutputFile } from './step-command.js';
+import {
+  commandFor,
+  outputEnvName,
+  parseOutputFile,
+  parseOutputLine,
+  usesOutputFile,
+} from './step-command.js';
 
 interface ActionOutcome {
   ok: boolean;
@@ -29,11 +35,22 @@ export function scopeFor(rc: RunContext, nr: NodeRun | undefined): ReferenceScop
       user: rc.execution.requestedBy,
     },
   };
-  if (nr) scope.node = { name: nr.node.name, hostname: nr.node.hostname, ...(nr.node.username ? { username: nr.node.username } : {}) };
+  if (nr)
+    scope.node = {
+      name: nr.node.name,
+      hostname: nr.node.hostname,
+      ...(nr.node.username ? { username: nr.node.username } : {}),
+    };
   return scope;
 }
 
-function envFor(rc: RunContext, nr: NodeRun, stepId: string, action: StepAction, scope: ReferenceScope): Record<string, string> {
+function envFor(
+  rc: RunContext,
+  nr: NodeRun,
+  stepId: string,
+  action: StepAction,
+  scope: ReferenceScope,
+): Record<string, string> {
   const env: Record<string, string> = {
     ...rc.env,
     PONT_NODE_NAME: nr.node.name,
@@ -49,22 +66,42 @@ function envFor(rc: RunContext, nr: NodeRun, stepId: string, action: StepAction,
 }
 
 /** Runs one action of a step (or of its error handler) on one node, once. */
-async function runAction(rc: RunContext, nr: NodeRun, stepId: string, action: StepAction, signal: AbortSignal): Promise<ActionOutcome> {
+async function runAction(
+  rc: RunContext,
+  nr: NodeRun,
+  stepId: string,
+  action: StepAction,
+  signal: AbortSignal,
+): Promise<ActionOutcome> {
   const scope = scopeFor(rc, nr);
   if (action.copy) {
-    const source = await rc.deps.fileSource(rc.execution.project, action.copy);
+    const copy = { ...action.copy, ...(action.copy.file ? { file: expand(action.copy.file, scope) } : {}) };
+    const source = await rc.deps.fileSource(rc.execution.project, copy);
     const destination = expand(action.copy.destination, scope);
     const session = await nr.session();
     const mode = action.copy.mode ? Number.parseInt(action.copy.mode, 8) : undefined;
-    await session.copy(source.path, destination, { sha256: source.sha256, ...(mode !== undefined ? { mode } : {}) });
-    rc.log.system(nr.node.name, stepId, `copied ${action.copy.file ?? action.copy.path} (${source.size} bytes, sha256 ${source.sha256.slice(0, 12)}…) to ${destination}`);
+    await session.copy(source.path, destination, {
+      sha256: source.sha256,
+      ...(mode !== undefined ? { mode } : {}),
+    });
+    rc.log.system(
+      nr.node.name,
+      stepId,
+      `copied ${copy.file ?? copy.path} (${source.size} bytes, sha256 ${source.sha256.slice(0, 12)}…) to ${destination}`,
+    );
     return { ok: true, outputs: {} };
   }
   if (action.job) {
-    const options = Object.fromEntries(Object.entries(action.job.options ?? {}).map(([k, v]) => [k, expand(v, scope)]));
+    const options = Object.fromEntries(
+      Object.entries(action.job.options ?? {}).map(([k, v]) => [k, expand(v, scope)]),
+    );
     const child = await rc.deps.runChild(rc.execution, action.job.name, options, signal);
     rc.log.system(nr.node.name, stepId, `job ${action.job.name}: execution ${child.id} ${child.state}`);
-    return { ok: child.state === 'succeeded', outputs: {}, message: `child execution ${child.id} ${child.state}` };
+    return {
+      ok: child.state === 'succeeded',
+      outputs: {},
+      message: `child execution ${child.id} ${child.state}`,
+    };
   }
   const session = await nr.session();
   const env = envFor(rc, nr, stepId, action, scope);
@@ -94,18 +131,34 @@ async function runAction(rc: RunContext, nr: NodeRun, stepId: string, action: St
   }
   if (outputFile && !result.aborted) {
     let text = '';
-    await session.run({ argv: ['cat', outputFile], env: {}, signal, onOutput: (stream, chunk) => (text += stream === 'stdout' ? chunk.toString('utf8') : '') });
+    await session.run({
+      argv: ['cat', outputFile],
+      env: {},
+      signal,
+      onOutput: (stream, chunk) => (text += stream === 'stdout' ? chunk.toString('utf8') : ''),
+    });
     Object.assign(outputs, parseOutputFile(text));
   }
   const ok = result.exitCode === 0 && !result.aborted;
   const outcome: ActionOutcome = { ok, outputs, aborted: result.aborted };
   if (result.exitCode !== null) outcome.exitCode = result.exitCode;
-  if (!ok) outcome.message = result.aborted ? 'stopped' : result.signal ? `killed by ${result.signal}` : `exit code ${result.exitCode}`;
+  if (!ok)
+    outcome.message = result.aborted
+      ? 'stopped'
+      : result.signal
+        ? `killed by ${result.signal}`
+        : `exit code ${result.exitCode}`;
   return outcome;
 }
 
 /** One attempt with its timeout: the step's own signal ends with the execution or the timeout. */
-async function attempt(rc: RunContext, nr: NodeRun, stepId: string, action: StepAction, timeoutMs: number | undefined): Promise<ActionOutcome> {
+async function attempt(
+  rc: RunContext,
+  nr: NodeRun,
+  stepId: string,
+  action: StepAction,
+  timeoutMs: number | undefined,
+): Promise<ActionOutcome> {
   const controller = new AbortController();
   const stop = () => controller.abort();
   rc.signal.addEventListener('abort', stop, { once: true });
@@ -120,7 +173,8 @@ async function attempt(rc: RunContext, nr: NodeRun, stepId: string, action: Step
       : undefined;
   try {
     const outcome = await runAction(rc, nr, stepId, action, controller.signal);
-    if (timedOut) return { ...outcome, ok: false, timedOut: true, message: `timed out after ${timeoutMs} ms` };
+    if (timedOut)
+      return { ...outcome, ok: false, timedOut: true, message: `timed out after ${timeoutMs} ms` };
     return outcome;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -133,9 +187,20 @@ async function attempt(rc: RunContext, nr: NodeRun, stepId: string, action: Step
 }
 
 /** Runs a step on a node with its condition, retries, timeout and error handler; records the result. */
-export async function runNodeStep(rc: RunContext, nr: NodeRun, step: Step, index: number): Promise<StepStatus> {
+export async function runNodeStep(
+  rc: RunContext,
+  nr: NodeRun,
+  step: Step,
+  index: number,
+): Promise<StepStatus> {
   const startedAt = rc.deps.clock.now();
-  const base = { executionId: rc.execution.id, node: nr.node.name, stepIndex: index, stepId: step.id, startedAt: startedAt.toISOString() };
+  const base = {
+    executionId: rc.execution.id,
+    node: nr.node.name,
+    stepIndex: index,
+    stepId: step.id,
+    startedAt: startedAt.toISOString(),
+  };
   const finish = async (status: StepStatus, outcome: Partial<ActionOutcome>, attempts: number) => {
     await rc.saveStep({
       ...base,
@@ -169,11 +234,21 @@ export async function runNodeStep(rc: RunContext, nr: NodeRun, step: Step, index
   }
   nr.outputs[step.id] = outcome.outputs;
   if (outcome.ok) return finish('succeeded', outcome, attempts);
-  if (rc.signal.aborted) return finish(rc.stopReason() === 'timeout' ? 'timed-out' : 'aborted', outcome, attempts);
+  if (rc.signal.aborted)
+    return finish(rc.stopReason() === 'timeout' ? 'timed-out' : 'aborted', outcome, attempts);
   if (step.onError) {
-    rc.log.system(nr.node.name, step.id, `step failed (${outcome.message ?? 'error'}); running its error handler`);
+    rc.log.system(
+      nr.node.name,
+      step.id,
+      `step failed (${outcome.message ?? 'error'}); running its error handler`,
+    );
     const handled = await attempt(rc, nr, step.id, step.onError, durationMs(step.timeout));
-    if (handled.ok) return finish('recovered', { ...outcome, message: `${outcome.message ?? 'failed'}; error handler succeeded` }, attempts);
+    if (handled.ok)
+      return finish(
+        'recovered',
+        { ...outcome, message: `${outcome.message ?? 'failed'}; error handler succeeded` },
+        attempts,
+      );
     rc.log.system(nr.node.name, step.id, `error handler failed too (${handled.message ?? 'error'})`);
   }
   return finish(outcome.timedOut ? 'timed-out' : 'failed', outcome, attempts);

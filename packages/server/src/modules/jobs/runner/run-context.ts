@@ -1,8 +1,8 @@
 import type { ExecNode, Executor, NodeSession } from '../../../executors/index.js';
 import type { Clock } from '../../../lib/clock.js';
-import type { CopySpec, JobSpec } from '../job.js';
 import type { ExecutionState, StepResult } from '../execution.js';
 import type { ExecutionRecord, ExecutionStore } from '../execution.store.js';
+import type { CopySpec, JobSpec } from '../job.js';
 import type { LogSink } from '../log-sink.js';
 
 /** What the runner needs from the rest of pont, passed in so the runner stays testable. */
@@ -11,13 +11,22 @@ export interface RunnerDeps {
   clock: Clock;
   executorFor(node: ExecNode): Executor;
   /** The nodes of an environment matching a filter, credentials revealed, ranked. */
-  resolveNodes(execution: ExecutionRecord, filter: string | undefined, rank: { attribute?: string; order?: 'ascending' | 'descending' }): Promise<ExecNode[]>;
+  resolveNodes(
+    execution: ExecutionRecord,
+    filter: string | undefined,
+    rank: { attribute?: string; order?: 'ascending' | 'descending' },
+  ): Promise<ExecNode[]>;
   /** The pont host itself, for `nodes.local` and jobs of projects without nodes. */
   localNode(): ExecNode;
   /** A copy step's source file on the server and its checksum. */
   fileSource(project: string, copy: CopySpec): Promise<{ path: string; sha256: string; size: number }>;
   /** Runs another job as a child execution and waits for its final state. */
-  runChild(parent: ExecutionRecord, job: string, options: Record<string, string>, signal: AbortSignal): Promise<{ id: string; state: ExecutionState }>;
+  runChild(
+    parent: ExecutionRecord,
+    job: string,
+    options: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ id: string; state: ExecutionState }>;
   /** Called when a node's host key was trusted on first use, to record it on the node. */
   onHostKeyTrusted(execution: ExecutionRecord, node: string, fingerprint: string): Promise<void>;
 }

@@ -10,7 +10,11 @@ export type CommandShape = Pick<CommandRequest, 'argv' | 'shell'>;
  * words, so a value stays one literal word (`'; rm -rf / #` included); in shell mode each value
  * is quoted for sh. Scripts get no expansion at all: they read PONT_OPTION_* variables.
  */
-export async function commandFor(action: StepAction, scope: ReferenceScope, session: NodeSession): Promise<CommandShape> {
+export async function commandFor(
+  action: StepAction,
+  scope: ReferenceScope,
+  session: NodeSession,
+): Promise<CommandShape> {
   if (action.exec !== undefined) {
     if (action.shell) {
       const text = Array.isArray(action.exec) ? action.exec.join(' ') : action.exec;
