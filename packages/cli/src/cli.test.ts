@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, createTestPont, type TestPont } from '@pont/server/testing';
-import { parse, parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, parseAllDocuments } from 'yaml';
 import { runCli } from './testing.js';
 
 describe('pont CLI against a real server', () => {
@@ -19,7 +19,10 @@ describe('pont CLI against a real server', () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     dir = mkdtempSync(join(tmpdir(), 'pont-cli-'));
     env = { XDG_CONFIG_HOME: join(dir, 'config'), HOME: dir };
-    const login = await cli(['login', `http://127.0.0.1:${port}`, '--username', 'admin', '--password-stdin', '-p', 'demo'], `${ADMIN_PASSWORD}\n`);
+    const login = await cli(
+      ['login', `http://127.0.0.1:${port}`, '--username', 'admin', '--password-stdin', '-p', 'demo'],
+      `${ADMIN_PASSWORD}\n`,
+    );
     expect(login.stderr).toBe('');
     expect(login.code).toBe(0);
   });
@@ -33,21 +36,31 @@ describe('pont CLI against a real server', () => {
   it('applies a directory recursively in one transaction, then reports unchanged', async () => {
     const tree = join(dir, 'defs');
     mkdirSync(join(tree, 'nodes'), { recursive: true });
-    writeFileSync(join(tree, 'env.yaml'), 'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: qa}\nspec: {order: 5}\n');
+    writeFileSync(
+      join(tree, 'env.yaml'),
+      'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: qa}\nspec: {order: 5}\n',
+    );
     writeFileSync(
       join(tree, 'nodes', 'qa.yaml'),
       'apiVersion: pont/v1\nkind: Node\nmetadata: {project: demo, name: qa-1}\nspec: {environment: qa, hostname: localhost, executor: local, tags: [web]}\n---\napiVersion: pont/v1\nkind: Node\nmetadata: {project: demo, name: qa-2}\nspec: {environment: qa, hostname: localhost, executor: local}\n',
     );
     const first = await cli(['apply', '-f', tree]);
     expect(first).toMatchObject({ code: 0, stderr: '' });
-    expect(first.stdout.trim().split('\n')).toEqual(['Environment demo/qa created', 'Node demo/qa-1 created', 'Node demo/qa-2 created']);
+    expect(first.stdout.trim().split('\n')).toEqual([
+      'Environment demo/qa created',
+      'Node demo/qa-1 created',
+      'Node demo/qa-2 created',
+    ]);
     const again = await cli(['apply', '-f', tree]);
     expect(again.stdout).toContain('Node demo/qa-1 unchanged');
   });
 
   it('prints file:line:column and exits 1 when a file is invalid, writing nothing', async () => {
     const file = join(dir, 'bad.yaml');
-    writeFileSync(file, 'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: good}\nspec: {order: 1}\n---\napiVersion: pont/v1\nkind: Environment\nmetadata:\n  project: demo\n  name: uat\nspec:\n  order: 3\n  protect: true\n');
+    writeFileSync(
+      file,
+      'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: good}\nspec: {order: 1}\n---\napiVersion: pont/v1\nkind: Environment\nmetadata:\n  project: demo\n  name: uat\nspec:\n  order: 3\n  protect: true\n',
+    );
     const res = await cli(['apply', '-f', file]);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/bad\.yaml:13:3: spec\.protect: unknown field "protect"/);
@@ -60,9 +73,15 @@ describe('pont CLI against a real server', () => {
 
   it('diffs like kubectl: unified diff and exit 1 when it differs, 0 when not', async () => {
     const file = join(dir, 'qa.yaml');
-    writeFileSync(file, 'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: qa}\nspec: {order: 5}\n');
+    writeFileSync(
+      file,
+      'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: qa}\nspec: {order: 5}\n',
+    );
     expect(await cli(['diff', '-f', file])).toMatchObject({ code: 0, stdout: '' });
-    writeFileSync(file, 'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: qa}\nspec: {order: 5, protected: true}\n');
+    writeFileSync(
+      file,
+      'apiVersion: pont/v1\nkind: Environment\nmetadata: {project: demo, name: qa}\nspec: {order: 5, protected: true}\n',
+    );
     const res = await cli(['diff', '-f', file]);
     expect(res.code).toBe(1);
     expect(res.stdout).toContain('--- live/Environment/demo/qa');
@@ -77,7 +96,12 @@ describe('pont CLI against a real server', () => {
     expect(table.stdout).toMatch(/prod\s+3\s+yes/);
     const yaml = await cli(['get', 'nodes', '-o', 'yaml', '-l', 'role=web']);
     const docs = parseAllDocuments(yaml.stdout).map((d) => d.toJS());
-    expect(docs.map((d) => d.metadata.name)).toEqual(['dev-web-1', 'integration-web-1', 'prod-web-1', 'test-web-1']);
+    expect(docs.map((d) => d.metadata.name)).toEqual([
+      'dev-web-1',
+      'integration-web-1',
+      'prod-web-1',
+      'test-web-1',
+    ]);
     const json = JSON.parse((await cli(['get', 'node', 'qa-1', '-o', 'json'])).stdout);
     expect(json.spec.tags).toEqual(['web']);
     const all = await cli(['get', 'envs', '-A']);

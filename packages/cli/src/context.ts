@@ -36,7 +36,8 @@ export function createContext(env: NodeJS.ProcessEnv = process.env): CliContext 
     },
     project(flag) {
       const project = flag || env.PONT_PROJECT || config().project;
-      if (!project) throw new UsageError('no project: pass -p PROJECT, set PONT_PROJECT, or run `pont project use NAME`');
+      if (!project)
+        throw new UsageError('no project: pass -p PROJECT, set PONT_PROJECT, or run `pont project use NAME`');
       return project;
     },
   };

@@ -32,9 +32,11 @@ export function describeError(error: unknown): string[] {
       const expected = d.expected && !d.message.includes(d.expected) ? ` (expected ${d.expected})` : '';
       lines.push(`  ${where}${path}${d.message}${expected}`);
     }
-    if (error.code === 'UNAUTHENTICATED') lines.push('hint: run `pont login URL --username NAME` or set PONT_TOKEN');
+    if (error.code === 'UNAUTHENTICATED')
+      lines.push('hint: run `pont login URL --username NAME` or set PONT_TOKEN');
     return lines;
   }
-  if (error instanceof UsageError) return [`error: ${error.message}`, 'hint: see `pont --help` or `pont COMMAND --help`'];
+  if (error instanceof UsageError)
+    return [`error: ${error.message}`, 'hint: see `pont --help` or `pont COMMAND --help`'];
   return [`error: ${error instanceof Error ? error.message : String(error)}`];
 }

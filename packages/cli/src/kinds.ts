@@ -13,11 +13,16 @@ export interface KindInfo {
 export async function resolveKind(client: PontClient, name: string): Promise<KindInfo> {
   const { items } = await client.request<{ items: KindInfo[] }>('GET', '/api/v1/kinds');
   const lower = name.toLowerCase();
-  const exact = items.find((k) => k.kind.toLowerCase() === lower || k.plural === lower || k.shortNames?.includes(lower));
+  const exact = items.find(
+    (k) => k.kind.toLowerCase() === lower || k.plural === lower || k.shortNames?.includes(lower),
+  );
   if (exact) return exact;
   const prefixed = items.filter((k) => k.kind.toLowerCase().startsWith(lower) || k.plural.startsWith(lower));
   if (prefixed.length === 1 && prefixed[0]) return prefixed[0];
-  const known = items.map((k) => k.plural).sort().join(', ');
+  const known = items
+    .map((k) => k.plural)
+    .sort()
+    .join(', ');
   throw new UsageError(`unknown kind "${name}"; known kinds: ${known}`);
 }
 
@@ -25,7 +30,8 @@ export async function resolveKind(client: PontClient, name: string): Promise<Kin
 export function kindPath(kind: KindInfo, project: string | undefined, name?: string): string {
   const suffix = name ? `/${encodeURIComponent(name)}` : '';
   if (kind.kind === 'Project') return `/api/v1/projects${suffix}`;
-  if (kind.scope === 'cluster' || (kind.scope === 'both' && !project)) return `/api/v1/${kind.plural}${suffix}`;
+  if (kind.scope === 'cluster' || (kind.scope === 'both' && !project))
+    return `/api/v1/${kind.plural}${suffix}`;
   if (!project) return `/api/v1/${kind.plural}${suffix}`;
   return `/api/v1/projects/${encodeURIComponent(project)}/${kind.plural}${suffix}`;
 }

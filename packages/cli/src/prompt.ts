@@ -1,5 +1,9 @@
 /** Reads a line from the terminal without echoing it (for passwords). */
-export function promptHidden(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
+export function promptHidden(
+  question: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WriteStream = process.stderr,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     output.write(question);
     let value = '';
@@ -27,7 +31,11 @@ export function promptHidden(question: string, input: NodeJS.ReadStream = proces
 }
 
 /** Asks a yes/no question on the terminal; anything but y/yes is no. */
-export function confirm(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<boolean> {
+export function confirm(
+  question: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WriteStream = process.stderr,
+): Promise<boolean> {
   return new Promise((resolve) => {
     output.write(`${question} [y/N] `);
     input.resume();

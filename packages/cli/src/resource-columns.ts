@@ -3,7 +3,13 @@ import { age } from './output.js';
 export interface ResourceLike {
   apiVersion?: string;
   kind: string;
-  metadata: { name: string; project?: string; labels?: Record<string, string>; createdAt?: string; resourceVersion?: string };
+  metadata: {
+    name: string;
+    project?: string;
+    labels?: Record<string, string>;
+    createdAt?: string;
+    resourceVersion?: string;
+  };
   spec: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
@@ -31,7 +37,17 @@ const COLUMNS: Record<string, Column[]> = {
     ['KEYS', (r) => list(r.status?.keys)],
   ],
   Policy: [
-    ['SUBJECTS', (r) => ((r.spec.subjects as Array<Record<string, string>>) ?? []).map((s) => Object.entries(s).map(([k, v]) => `${k}:${v}`).join('')).join(',')],
+    [
+      'SUBJECTS',
+      (r) =>
+        ((r.spec.subjects as Array<Record<string, string>>) ?? [])
+          .map((s) =>
+            Object.entries(s)
+              .map(([k, v]) => `${k}:${v}`)
+              .join(''),
+          )
+          .join(','),
+    ],
     ['RULES', (r) => text((r.spec.rules as unknown[] | undefined)?.length ?? 0)],
   ],
 };
@@ -40,7 +56,10 @@ export function addColumns(kind: string, columns: Column[]): void {
   COLUMNS[kind] = columns;
 }
 
-export function resourceTable(items: ResourceLike[], allProjects: boolean): { headers: string[]; rows: string[][] } {
+export function resourceTable(
+  items: ResourceLike[],
+  allProjects: boolean,
+): { headers: string[]; rows: string[][] } {
   const kind = items[0]?.kind ?? '';
   const extra = COLUMNS[kind] ?? [];
   const headers = [...(allProjects ? ['PROJECT'] : []), 'NAME', ...extra.map(([h]) => h), 'AGE'];

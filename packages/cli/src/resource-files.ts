@@ -34,7 +34,10 @@ export function listResourceFiles(paths: string[]): string[] {
 }
 
 /** Parses every file; syntax errors in any file stop everything before the server is asked. */
-export async function loadDocuments(paths: string[], readStdin: () => Promise<string>): Promise<LoadedDocuments> {
+export async function loadDocuments(
+  paths: string[],
+  readStdin: () => Promise<string>,
+): Promise<LoadedDocuments> {
   const documents: ParsedDocument[] = [];
   const problems: ApiErrorDetail[] = [];
   for (const file of listResourceFiles(paths)) {
@@ -42,11 +45,18 @@ export async function loadDocuments(paths: string[], readStdin: () => Promise<st
     const name = file === '-' ? '<stdin>' : relative(process.cwd(), file) || file;
     const parsed = parseYamlDocuments(text, name);
     documents.push(...parsed.documents);
-    problems.push(...parsed.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, message: p.message })));
+    problems.push(
+      ...parsed.problems.map((p) => ({ file: p.file, line: p.line, column: p.column, message: p.message })),
+    );
   }
   if (problems.length > 0) {
     const first = problems[0];
-    throw new PontApiError(0, 'YAML_SYNTAX', `${first?.file}:${first?.line}:${first?.column}: ${first?.message}`, problems);
+    throw new PontApiError(
+      0,
+      'YAML_SYNTAX',
+      `${first?.file}:${first?.line}:${first?.column}: ${first?.message}`,
+      problems,
+    );
   }
   if (documents.length === 0) throw new UsageError(`no resources found in ${paths.join(', ')}`);
   return { documents };
@@ -62,12 +72,16 @@ export function locateError(error: unknown, documents: ParsedDocument[]): unknow
     return { ...d, file: doc.file, line: at.line, column: at.column };
   });
   const first = details[0];
-  const message = first?.file && first.line ? `${first.file}:${first.line}:${first.column}: ${error.message}` : error.message;
+  const message =
+    first?.file && first.line
+      ? `${first.file}:${first.line}:${first.column}: ${error.message}`
+      : error.message;
   return new PontApiError(error.status, error.code, message, details);
 }
 
 export async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 
 const BIN = fileURLToPath(new URL('../bin/pont.js', import.meta.url));
 
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+function startServer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, [BIN, 'server', '--port', '0'], {
     env: { ...process.env, PONT_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,7 +79,9 @@ describe('pont server process (built CLI)', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'pont-proc-'));
     const server = await startServer({ PONT_DATA_DIR: dataDir, PONT_ADMIN_PASSWORD: 'admin-password-1' });
     child = server.child;
-    const inflight = Array.from({ length: 50 }, () => get(`${server.url}/readyz`).catch((e: Error) => e.message));
+    const inflight = Array.from({ length: 50 }, () =>
+      get(`${server.url}/readyz`).catch((e: Error) => e.message),
+    );
     await new Promise((r) => setTimeout(r, 5));
     const exited = new Promise<number | null>((r) => server.child.once('exit', (code) => r(code)));
     server.child.kill('SIGTERM');

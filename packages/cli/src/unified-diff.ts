@@ -2,7 +2,13 @@
  * A line-based unified diff (Myers' O(ND) algorithm), enough for resource YAML where files are
  * small; prints `---`/`+++` headers and hunks with `context` lines around each change.
  */
-export function unifiedDiff(before: string, after: string, fromName: string, toName: string, context = 3): string {
+export function unifiedDiff(
+  before: string,
+  after: string,
+  fromName: string,
+  toName: string,
+  context = 3,
+): string {
   const a = splitLines(before);
   const b = splitLines(after);
   const ops = diffLines(a, b);

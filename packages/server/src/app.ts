@@ -12,8 +12,8 @@ import { registerErrorHandling } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
 import { approvalRoutes } from './modules/approvals/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { filesRoutes } from './modules/files/index.js';
 import { authRoutes } from './modules/auth/index.js';
+import { filesRoutes } from './modules/files/index.js';
 import { compileValidator, resourceRoutes } from './modules/resources/index.js';
 
 export const VERSION = '0.1.0';

@@ -110,7 +110,13 @@ export async function createPont(
     decisions: approvalDecisions,
   });
 
-  const files = createFilesService({ db: db.kysely, dataDir: config.dataDir, authorizer, clock, maxBytes: config.uploadLimit });
+  const files = createFilesService({
+    db: db.kysely,
+    dataDir: config.dataDir,
+    authorizer,
+    clock,
+    maxBytes: config.uploadLimit,
+  });
   const executionFinished = createTopic<ExecutionRecord>();
   const jobs = createJobsModule({
     db,

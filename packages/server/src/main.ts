@@ -41,7 +41,9 @@ export async function startServer(
 
   const lines: string[] = [];
   if (admin.created && admin.generated) {
-    lines.push(`first start: log in as admin with password ${admin.password}  (shown once; set PONT_ADMIN_PASSWORD to choose it)`);
+    lines.push(
+      `first start: log in as admin with password ${admin.password}  (shown once; set PONT_ADMIN_PASSWORD to choose it)`,
+    );
   } else if (admin.created) {
     lines.push('first start: log in as admin with the password from PONT_ADMIN_PASSWORD');
   }

@@ -25,7 +25,11 @@ export function resultLabel(r: ApplyResult): string {
 }
 
 /** Sends every document of every file in one request: the server applies all or nothing. */
-export async function applyDocuments(ctx: CliContext, filename: string[], dryRun: boolean): Promise<ApplyResult[]> {
+export async function applyDocuments(
+  ctx: CliContext,
+  filename: string[],
+  dryRun: boolean,
+): Promise<ApplyResult[]> {
   const { documents } = await loadDocuments(filename, () => readAll(ctx.stdin));
   try {
     const answer = await ctx.client().request<{ results: ApplyResult[] }>('POST', '/api/v1/apply', {

@@ -52,7 +52,11 @@ export async function runAudit(ctx: CliContext, options: AuditOptions): Promise<
     e.actor,
     e.action,
     `${e.kind} ${e.project ? `${e.project}/` : ''}${e.name}`,
-    e.message ?? e.changes.map((c) => `${c.path}: ${short(c.before)} → ${short(c.after)}`).slice(0, 3).join('; '),
+    e.message ??
+      e.changes
+        .map((c) => `${c.path}: ${short(c.before)} → ${short(c.after)}`)
+        .slice(0, 3)
+        .join('; '),
   ]);
   ctx.out(renderTable(['TIME', 'ACTOR', 'ACTION', 'RESOURCE', 'CHANGES'], rows));
 }

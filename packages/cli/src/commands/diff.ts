@@ -12,14 +12,23 @@ export interface DiffOptions {
 /** What the user owns in a resource; server-kept fields would show as noise in every diff. */
 export function comparable(resource: Record<string, unknown> | undefined): string {
   if (!resource) return '';
-  const { status: _status, metadata, ...rest } = resource as { status?: unknown; metadata?: Record<string, unknown> };
+  const {
+    status: _status,
+    metadata,
+    ...rest
+  } = resource as { status?: unknown; metadata?: Record<string, unknown> };
   const { resourceVersion: _v, uid: _u, createdAt: _c, updatedAt: _m, ...meta } = metadata ?? {};
   return toYaml({ ...rest, metadata: meta });
 }
 
 export function renderDiff(result: ApplyResult): string {
   const label = resultLabel(result).replace(' ', '/');
-  const text = unifiedDiff(comparable(result.before), comparable(result.after), `live/${label}`, `file/${label}`);
+  const text = unifiedDiff(
+    comparable(result.before),
+    comparable(result.after),
+    `live/${label}`,
+    `file/${label}`,
+  );
   if (text) return text;
   // Write-only values (secrets) change without any visible text: name the fields instead.
   return `${result.changes.map((c) => `~ ${resultLabel(result)}: ${c.path} changed (write-only value)`).join('\n')}\n`;

@@ -12,13 +12,23 @@ export interface GetOptions {
   selector?: string;
 }
 
-export async function runGet(ctx: CliContext, kindName: string, name: string | undefined, options: GetOptions): Promise<void> {
+export async function runGet(
+  ctx: CliContext,
+  kindName: string,
+  name: string | undefined,
+  options: GetOptions,
+): Promise<void> {
   const format = parseOutput(options.output);
   const client = ctx.client();
   const kind = await resolveKind(client, kindName);
-  if (options.allProjects && name) throw new UsageError('--all-projects lists; it cannot be combined with a NAME');
+  if (options.allProjects && name)
+    throw new UsageError('--all-projects lists; it cannot be combined with a NAME');
   const needsProject = kind.scope === 'project' && !options.allProjects;
-  const project = needsProject ? ctx.project(options.project) : kind.scope === 'both' ? options.project : undefined;
+  const project = needsProject
+    ? ctx.project(options.project)
+    : kind.scope === 'both'
+      ? options.project
+      : undefined;
 
   if (name) {
     const item = await client.request<ResourceLike>('GET', kindPath(kind, project, name));
@@ -32,9 +42,13 @@ export async function runGet(ctx: CliContext, kindName: string, name: string | u
   const items: ResourceLike[] = [];
   let cont: string | undefined;
   do {
-    const page = await client.request<{ items: ResourceLike[]; continue?: string }>('GET', kindPath(kind, project), {
-      query: { labelSelector: options.selector, limit: 500, continue: cont },
-    });
+    const page = await client.request<{ items: ResourceLike[]; continue?: string }>(
+      'GET',
+      kindPath(kind, project),
+      {
+        query: { labelSelector: options.selector, limit: 500, continue: cont },
+      },
+    );
     items.push(...page.items);
     cont = page.continue;
   } while (cont);
@@ -60,5 +74,7 @@ export function registerGet(program: Command, ctx: CliContext): void {
     .option('-A, --all-projects', 'list across every project')
     .option('-o, --output <format>', 'table (default), yaml, json or name')
     .option('-l, --selector <selector>', 'label selector, e.g. team=payments,tier!=db')
-    .action((kind: string, name: string | undefined, options: GetOptions) => runGet(ctx, kind, name, options));
+    .action((kind: string, name: string | undefined, options: GetOptions) =>
+      runGet(ctx, kind, name, options),
+    );
 }

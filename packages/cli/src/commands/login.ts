@@ -15,26 +15,34 @@ export interface LoginOptions {
 
 /** Logs in once and keeps a 30-day token (not the password) in ~/.config/pont/config.json, mode 0600. */
 export async function runLogin(ctx: CliContext, url: string, options: LoginOptions): Promise<void> {
-  if (!/^https?:\/\//.test(url)) throw new UsageError(`"${url}" is not a URL; expected e.g. http://127.0.0.1:8080`);
+  if (!/^https?:\/\//.test(url))
+    throw new UsageError(`"${url}" is not a URL; expected e.g. http://127.0.0.1:8080`);
   let password: string;
   if (options.passwordStdin) password = (await readAll(ctx.stdin)).replace(/\r?\n$/, '');
   else if (ctx.stdin.isTTY) password = await promptHidden(`Password for ${options.username}: `);
   else throw new UsageError('no terminal to ask the password on: pass --password-stdin and pipe it');
   const client = createPontClient({ server: url });
-  const answer = await client.request<{ token: string; expiresAt?: string; user: { username: string; role: string } }>(
-    'POST',
-    '/api/v1/auth/login',
-    { body: { username: options.username, password, issueToken: true, tokenName: `cli-${hostname()}` } },
-  );
+  const answer = await client.request<{
+    token: string;
+    expiresAt?: string;
+    user: { username: string; role: string };
+  }>('POST', '/api/v1/auth/login', {
+    body: { username: options.username, password, issueToken: true, tokenName: `cli-${hostname()}` },
+  });
   const previous = ctx.config();
-  const file = writeCliConfig({
-    ...previous,
-    server: url.replace(/\/+$/, ''),
-    token: answer.token,
-    username: answer.user.username,
-    ...(options.project ? { project: options.project } : {}),
-  }, ctx.env);
-  ctx.out(`Logged in to ${url} as ${answer.user.username} (${answer.user.role}); token saved in ${file}${answer.expiresAt ? `, valid until ${answer.expiresAt}` : ''}`);
+  const file = writeCliConfig(
+    {
+      ...previous,
+      server: url.replace(/\/+$/, ''),
+      token: answer.token,
+      username: answer.user.username,
+      ...(options.project ? { project: options.project } : {}),
+    },
+    ctx.env,
+  );
+  ctx.out(
+    `Logged in to ${url} as ${answer.user.username} (${answer.user.role}); token saved in ${file}${answer.expiresAt ? `, valid until ${answer.expiresAt}` : ''}`,
+  );
 }
 
 export function registerLogin(program: Command, ctx: CliContext): void {

@@ -26,9 +26,14 @@ export interface TokenCreateOptions {
   output?: string;
 }
 
-export async function runTokenCreate(ctx: CliContext, name: string, options: TokenCreateOptions): Promise<void> {
+export async function runTokenCreate(
+  ctx: CliContext,
+  name: string,
+  options: TokenCreateOptions,
+): Promise<void> {
   const type = options.type ?? 'api';
-  if (!['api', 'client', 'frontend'].includes(type)) throw new UsageError(`--type must be api, client or frontend, not "${type}"`);
+  if (!['api', 'client', 'frontend'].includes(type))
+    throw new UsageError(`--type must be api, client or frontend, not "${type}"`);
   const body: Record<string, unknown> = { name, type };
   if (options.role) body.role = options.role;
   if (options.expires) body.expires = options.expires;
@@ -37,12 +42,16 @@ export async function runTokenCreate(ctx: CliContext, name: string, options: Tok
     if (!options.env) throw new UsageError(`a ${type} token needs --env ENV`);
     body.environment = options.env;
   }
-  const created = await ctx.client().request<TokenRecord & { token: string }>('POST', '/api/v1/tokens', { body });
+  const created = await ctx
+    .client()
+    .request<TokenRecord & { token: string }>('POST', '/api/v1/tokens', { body });
   const format = parseOutput(options.output, 'name');
   if (format === 'json') return ctx.out(toJson(created));
   if (format === 'yaml') return ctx.out(toYaml(created));
   ctx.out(created.token);
-  ctx.err(`token ${created.name} (${created.type}, role ${created.role}${created.expiresAt ? `, expires ${created.expiresAt}` : ''}) created; it is shown only this once`);
+  ctx.err(
+    `token ${created.name} (${created.type}, role ${created.role}${created.expiresAt ? `, expires ${created.expiresAt}` : ''}) created; it is shown only this once`,
+  );
 }
 
 export function registerToken(program: Command, ctx: CliContext): void {
@@ -74,7 +83,11 @@ export function registerToken(program: Command, ctx: CliContext): void {
         t.role,
         t.owner ?? '',
         t.project ? `${t.project}/${t.environment ?? ''}` : '',
-        t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < new Date().toISOString() ? 'expired' : 'active',
+        t.revokedAt
+          ? 'revoked'
+          : t.expiresAt && t.expiresAt < new Date().toISOString()
+            ? 'expired'
+            : 'active',
         age(t.createdAt),
       ]);
       ctx.out(renderTable(['ID', 'NAME', 'TYPE', 'ROLE', 'OWNER', 'SCOPE', 'STATE', 'AGE'], rows));

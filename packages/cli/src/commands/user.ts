@@ -27,7 +27,13 @@ export function registerUser(program: Command, ctx: CliContext): void {
     .action(async (options: { output?: string }) => {
       const { items } = await ctx.client().request<{ items: User[] }>('GET', '/api/v1/users');
       if (parseOutput(options.output) === 'json') return ctx.out(toJson({ items }));
-      const rows = items.map((u) => [u.username, u.role, u.groups.join(','), u.disabled ? 'disabled' : 'active', age(u.createdAt)]);
+      const rows = items.map((u) => [
+        u.username,
+        u.role,
+        u.groups.join(','),
+        u.disabled ? 'disabled' : 'active',
+        age(u.createdAt),
+      ]);
       ctx.out(renderTable(['USERNAME', 'ROLE', 'GROUPS', 'STATE', 'AGE'], rows));
     });
   user
@@ -36,12 +42,19 @@ export function registerUser(program: Command, ctx: CliContext): void {
     .option('--role <role>', 'admin, ops, dev or viewer (default viewer)')
     .option('--group <group...>', 'groups the user belongs to')
     .option('--password-stdin', 'read the password from standard input')
-    .action(async (username: string, options: { role?: string; group?: string[]; passwordStdin?: boolean }) => {
-      const password = await readPassword(ctx, options.passwordStdin, `Password for ${username}`);
-      const body = { username, password, ...(options.role ? { role: options.role } : {}), ...(options.group ? { groups: options.group } : {}) };
-      const created = await ctx.client().request<User>('POST', '/api/v1/users', { body });
-      ctx.out(`user ${created.username} created (role ${created.role})`);
-    });
+    .action(
+      async (username: string, options: { role?: string; group?: string[]; passwordStdin?: boolean }) => {
+        const password = await readPassword(ctx, options.passwordStdin, `Password for ${username}`);
+        const body = {
+          username,
+          password,
+          ...(options.role ? { role: options.role } : {}),
+          ...(options.group ? { groups: options.group } : {}),
+        };
+        const created = await ctx.client().request<User>('POST', '/api/v1/users', { body });
+        ctx.out(`user ${created.username} created (role ${created.role})`);
+      },
+    );
   user
     .command('set')
     .argument('<username>')
@@ -50,17 +63,31 @@ export function registerUser(program: Command, ctx: CliContext): void {
     .option('--disable')
     .option('--enable')
     .option('--password-stdin', 'set a new password read from standard input')
-    .action(async (username: string, options: { role?: string; group?: string[]; disable?: boolean; enable?: boolean; passwordStdin?: boolean }) => {
-      const body: Record<string, unknown> = {};
-      if (options.role) body.role = options.role;
-      if (options.group) body.groups = options.group;
-      if (options.disable) body.disabled = true;
-      if (options.enable) body.disabled = false;
-      if (options.passwordStdin) body.password = await readPassword(ctx, true, 'Password');
-      if (Object.keys(body).length === 0) throw new UsageError('nothing to change: pass --role, --group, --disable, --enable or --password-stdin');
-      await ctx.client().request('PATCH', `/api/v1/users/${encodeURIComponent(username)}`, { body });
-      ctx.out(`user ${username} updated`);
-    });
+    .action(
+      async (
+        username: string,
+        options: {
+          role?: string;
+          group?: string[];
+          disable?: boolean;
+          enable?: boolean;
+          passwordStdin?: boolean;
+        },
+      ) => {
+        const body: Record<string, unknown> = {};
+        if (options.role) body.role = options.role;
+        if (options.group) body.groups = options.group;
+        if (options.disable) body.disabled = true;
+        if (options.enable) body.disabled = false;
+        if (options.passwordStdin) body.password = await readPassword(ctx, true, 'Password');
+        if (Object.keys(body).length === 0)
+          throw new UsageError(
+            'nothing to change: pass --role, --group, --disable, --enable or --password-stdin',
+          );
+        await ctx.client().request('PATCH', `/api/v1/users/${encodeURIComponent(username)}`, { body });
+        ctx.out(`user ${username} updated`);
+      },
+    );
   user
     .command('delete')
     .argument('<username>')
@@ -73,7 +100,14 @@ export function registerUser(program: Command, ctx: CliContext): void {
     .command('whoami')
     .description('Who the stored token or PONT_TOKEN belongs to')
     .action(async () => {
-      const me = await ctx.client().request<{ type: string; name: string; username: string; role: string }>('GET', '/api/v1/auth/whoami');
-      ctx.out(`${me.type === 'token' ? `token ${me.name} of ${me.username}` : me.username} (role ${me.role}) at ${ctx.client().server}`);
+      const me = await ctx
+        .client()
+        .request<{ type: string; name: string; username: string; role: string }>(
+          'GET',
+          '/api/v1/auth/whoami',
+        );
+      ctx.out(
+        `${me.type === 'token' ? `token ${me.name} of ${me.username}` : me.username} (role ${me.role}) at ${ctx.client().server}`,
+      );
     });
 }

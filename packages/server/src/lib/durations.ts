@@ -1,4 +1,11 @@
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 
 /** Parses `30d`, `12h`, `90s`, `1500ms` or a bare number of milliseconds; undefined when invalid. */
 export function parseDuration(text: string): number | undefined {

@@ -16,7 +16,13 @@ export function filesRoutes(service: FilesService) {
     );
     app.put<{ Params: { project: string; name: string }; Body: Readable }>(
       '/api/v1/projects/:project/files/:name',
-      { schema: { tags: ['files'], summary: 'Upload a file (Content-Type: application/octet-stream), streamed', params: Params } },
+      {
+        schema: {
+          tags: ['files'],
+          summary: 'Upload a file (Content-Type: application/octet-stream), streamed',
+          params: Params,
+        },
+      },
       async (request, reply) => {
         void reply.status(201);
         return service.upload(request.actor, request.params.project, request.params.name, request.body);
@@ -27,7 +33,10 @@ export function filesRoutes(service: FilesService) {
       { schema: { tags: ['files'], summary: 'Download a file', params: Params } },
       async (request, reply) => {
         const file = await service.download(request.actor, request.params.project, request.params.name);
-        void reply.header('content-type', 'application/octet-stream').header('content-length', file.size).header('x-sha256', file.sha256);
+        void reply
+          .header('content-type', 'application/octet-stream')
+          .header('content-length', file.size)
+          .header('x-sha256', file.sha256);
         return reply.send(file.stream);
       },
     );

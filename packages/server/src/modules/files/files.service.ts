@@ -28,7 +28,13 @@ export type FilesService = ReturnType<typeof createFilesService>;
  * Files uploaded to a project for copy steps (`pont files push`). Uploads stream to disk with
  * their sha256 computed on the way, so a large file never sits in memory.
  */
-export function createFilesService(deps: { db: Kysely<Database>; dataDir: string; authorizer: Authorizer; clock: Clock; maxBytes: number }) {
+export function createFilesService(deps: {
+  db: Kysely<Database>;
+  dataDir: string;
+  authorizer: Authorizer;
+  clock: Clock;
+  maxBytes: number;
+}) {
   const root = resolve(deps.dataDir, 'files');
 
   function pathOf(project: string, name: string): string {
@@ -45,7 +51,8 @@ export function createFilesService(deps: { db: Kysely<Database>; dataDir: string
     /** The on-disk path of a file, for copy steps; `path` sources must stay inside files/. */
     resolvePath(relative: string): string {
       const full = resolve(root, relative);
-      if (!full.startsWith(root + sep)) throw new PontError('VALIDATION_FAILED', `path ${relative} is outside the files directory`);
+      if (!full.startsWith(root + sep))
+        throw new PontError('VALIDATION_FAILED', `path ${relative} is outside the files directory`);
       return full;
     },
     pathOf,
@@ -63,7 +70,11 @@ export function createFilesService(deps: { db: Kysely<Database>; dataDir: string
           async function* (source: AsyncIterable<Buffer>) {
             for await (const chunk of source) {
               size += chunk.length;
-              if (size > deps.maxBytes) throw new PontError('PAYLOAD_TOO_LARGE', `upload larger than the limit of ${deps.maxBytes} bytes (PONT_UPLOAD_LIMIT)`);
+              if (size > deps.maxBytes)
+                throw new PontError(
+                  'PAYLOAD_TOO_LARGE',
+                  `upload larger than the limit of ${deps.maxBytes} bytes (PONT_UPLOAD_LIMIT)`,
+                );
               hash.update(chunk);
               yield chunk;
             }
@@ -75,30 +86,73 @@ export function createFilesService(deps: { db: Kysely<Database>; dataDir: string
         await rm(temp, { force: true });
         throw error;
       }
-      const file: StoredFile = { project, name, size, sha256: hash.digest('hex'), uploadedBy: actorLabel(actor), uploadedAt: isoNow(deps.clock) };
+      const file: StoredFile = {
+        project,
+        name,
+        size,
+        sha256: hash.digest('hex'),
+        uploadedBy: actorLabel(actor),
+        uploadedAt: isoNow(deps.clock),
+      };
       await deps.db.deleteFrom('files').where('project', '=', project).where('name', '=', name).execute();
       await deps.db
         .insertInto('files')
-        .values({ project, name, size, sha256: file.sha256, uploaded_by: file.uploadedBy, uploaded_at: file.uploadedAt })
+        .values({
+          project,
+          name,
+          size,
+          sha256: file.sha256,
+          uploaded_by: file.uploadedBy,
+          uploaded_at: file.uploadedAt,
+        })
         .execute();
       return file;
     },
 
     async list(actor: Actor, project: string): Promise<StoredFile[]> {
       await deps.authorizer.require(actor, 'read', { kind: 'File', project, name: '*' });
-      const rows = await deps.db.selectFrom('files').selectAll().where('project', '=', project).orderBy('name').execute();
-      return rows.map((r) => ({ project: r.project, name: r.name, size: r.size, sha256: r.sha256, uploadedBy: r.uploaded_by, uploadedAt: r.uploaded_at }));
+      const rows = await deps.db
+        .selectFrom('files')
+        .selectAll()
+        .where('project', '=', project)
+        .orderBy('name')
+        .execute();
+      return rows.map((r) => ({
+        project: r.project,
+        name: r.name,
+        size: r.size,
+        sha256: r.sha256,
+        uploadedBy: r.uploaded_by,
+        uploadedAt: r.uploaded_at,
+      }));
     },
 
     /** Server-side lookup for copy steps; no caller to authorise (the job was). */
-    async find(project: string, name: string): Promise<{ path: string; sha256: string; size: number } | undefined> {
-      const row = await deps.db.selectFrom('files').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
+    async find(
+      project: string,
+      name: string,
+    ): Promise<{ path: string; sha256: string; size: number } | undefined> {
+      const row = await deps.db
+        .selectFrom('files')
+        .selectAll()
+        .where('project', '=', project)
+        .where('name', '=', name)
+        .executeTakeFirst();
       return row ? { path: pathOf(project, name), sha256: row.sha256, size: row.size } : undefined;
     },
 
-    async download(actor: Actor, project: string, name: string): Promise<{ stream: Readable; size: number; sha256: string }> {
+    async download(
+      actor: Actor,
+      project: string,
+      name: string,
+    ): Promise<{ stream: Readable; size: number; sha256: string }> {
       await deps.authorizer.require(actor, 'read', { kind: 'File', project, name });
-      const row = await deps.db.selectFrom('files').selectAll().where('project', '=', project).where('name', '=', name).executeTakeFirst();
+      const row = await deps.db
+        .selectFrom('files')
+        .selectAll()
+        .where('project', '=', project)
+        .where('name', '=', name)
+        .executeTakeFirst();
       if (!row) throw new PontError('NOT_FOUND', `file ${name} not found in project ${project}`);
       const path = pathOf(project, name);
       await stat(path);
@@ -107,8 +161,13 @@ export function createFilesService(deps: { db: Kysely<Database>; dataDir: string
 
     async remove(actor: Actor, project: string, name: string): Promise<void> {
       await deps.authorizer.require(actor, 'delete', { kind: 'File', project, name });
-      const result = await deps.db.deleteFrom('files').where('project', '=', project).where('name', '=', name).executeTakeFirst();
-      if (Number(result.numDeletedRows) === 0) throw new PontError('NOT_FOUND', `file ${name} not found in project ${project}`);
+      const result = await deps.db
+        .deleteFrom('files')
+        .where('project', '=', project)
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0)
+        throw new PontError('NOT_FOUND', `file ${name} not found in project ${project}`);
       await rm(pathOf(project, name), { force: true });
     },
   };
