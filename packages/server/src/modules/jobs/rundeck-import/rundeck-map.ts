@@ -71,7 +71,7 @@ export function mapJob(m: JobMapping): { spec: JobSpec; annotations: Record<stri
     optionByEnv: (suffix) =>
       [...m.options].find(([rd]) => rd.toUpperCase().replace(/[^A-Z0-9_]/g, '_') === suffix)?.[1],
     changed: (kind, message) => once(`changed:${kind}`, field, message, 'changed'),
-    unmapped: (what, message) => once(`unmapped:${what}`, field, message, 'unmapped'),
+    unmapped: (_what, message) => once(`unmapped:${field}:${message}`, field, message, 'unmapped'),
   });
   const annotations: Record<string, string> = { 'rundeck.job': label };
   const spec: JobSpec = { steps: [] };
@@ -160,7 +160,7 @@ export function mapJob(m: JobMapping): { spec: JobSpec; annotations: Record<stri
   if (!job.executionEnabled) {
     report(
       'executionEnabled',
-      'pont cannot disable a job: it can still be run by hand (its schedule was disabled)',
+      `pont cannot disable a job: it can still be run by hand${schedule ? ' (its schedule is disabled)' : ''}`,
     );
   }
   if (job.orchestrator) report('orchestrator', `orchestrator "${job.orchestrator}" has no pont equivalent`);

@@ -259,6 +259,7 @@ function readNodes(f: Fields, extra: string[]): RundeckNodes | undefined {
   const nf = f.fields('nodefilters');
   const jobDispatch = f.fields('dispatch');
   if (!nf) return undefined;
+  const filterExclude = nf.text('filterExclude');
   const parts: string[] = [];
   const filter = nf.text('filter');
   if (filter) parts.push(filter.trim());
@@ -296,7 +297,6 @@ function readNodes(f: Fields, extra: string[]): RundeckNodes | undefined {
   // Without a filter Rundeck does not dispatch to nodes: the job runs on the server.
   if (parts.length === 0) return undefined;
   const nodes: RundeckNodes = { filter: parts.join(' '), dispatch };
-  const filterExclude = nf.text('filterExclude');
   if (filterExclude) nodes.filterExclude = filterExclude.trim();
   return nodes;
 }

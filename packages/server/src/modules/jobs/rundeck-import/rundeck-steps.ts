@@ -255,12 +255,15 @@ function mapPlugin(
     const source = config.sourcePath?.trim();
     const destination = config.destinationPath?.trim();
     if (!source || !destination) return { failure: 'copyfile without sourcePath or destinationPath' };
-    const path = source.replace(/^\/+/, '');
-    if (path.split('/').includes('..'))
-      return { failure: `copyfile source ${source} leaves the files folder` };
+    // Rundeck copied a file of its server; pont copies a file uploaded to the project, by name.
+    const file = source.split('/').pop() ?? '';
+    if (file === '' || file === '.' || file === '..')
+      return { failure: `copyfile of the directory ${source}` };
     ctx.report(
       `${field}.configuration.sourcePath`,
-      `Rundeck read ${source} on its server; pont copies copy.path from the files/ folder of its data directory${source.includes('${') ? ', without expanding options' : ''}: put the file there, or upload it and use copy.file`,
+      source.includes('${')
+        ? `Rundeck read ${source} on its server; pont copies the file uploaded to the project as ${file} once options expand (pont files push NAME PATH)`
+        : `Rundeck read ${source} on its server; pont copies a file uploaded to the project: pont files push ${file} ${source}`,
     );
     if (config.recursive === 'true')
       ctx.report(`${field}.configuration.recursive`, 'pont copies one file, not a directory tree');
@@ -273,11 +276,9 @@ function mapPlugin(
       if (!['sourcePath', 'destinationPath', 'recursive', 'pattern', 'echo'].includes(key))
         ctx.report(`${field}.configuration.${key}`, 'ignored');
     }
+    const refs = ctx.refs(`${field}.configuration`);
     return {
-      copy: {
-        path,
-        destination: translateArgument(destination, ctx.refs(`${field}.configuration.destinationPath`)),
-      },
+      copy: { file: translateArgument(file, refs), destination: translateArgument(destination, refs) },
     };
   }
   if (action.type === 'localexec' && config.command) {
