@@ -437,6 +437,47 @@ describe('jobs on the local executor', () => {
     );
   });
 
+  it('retries a whole job and retries a webhook that fails with backoff', async () => {
+    let calls = 0;
+    const flaky = createServer((req, res) => {
+      req.resume();
+      calls++;
+      res.statusCode = calls < 3 ? 500 : 200;
+      res.end();
+    });
+    await new Promise<void>((r) => flaky.listen(0, '127.0.0.1', r));
+    const address = flaky.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`;
+    await apply(
+      job('retried', {
+        nodes: { filter: 'dev-web-1' },
+        retry: { count: 2, delay: 10 },
+        notifications: { onSuccess: [{ url }] },
+        steps: [{ id: 's', exec: 'n=$(cat /tmp/pont-retried-$PONT_EXECUTION_ID 2>/dev/null || echo 0); echo $((n+1)) > /tmp/pont-retried-$PONT_EXECUTION_ID; test $n -ge 2', shell: true }],
+      }),
+    );
+    const { execution, log } = await runAndWait('retried');
+    expect(execution.state).toBe('succeeded');
+    expect(execution.attempt).toBe(3);
+    expect(log.filter((l) => l.includes('retrying the job'))).toHaveLength(2);
+    const notifier = t.pont.jobs.notifier;
+    await notifier.drain();
+    expect(calls).toBe(3);
+    flaky.close();
+  }, 20_000);
+
+  it('keeps only the newest executions the project retention allows', async () => {
+    await apply(
+      { apiVersion: 'pont/v1', kind: 'Project', metadata: { name: 'demo', labels: { example: 'true' } }, spec: { displayName: 'Demo shop', retention: { executions: 2 } } },
+      job('kept', { nodes: { filter: 'dev-web-1' }, steps: [{ id: 's', exec: 'true' }] }),
+    );
+    for (let i = 0; i < 4; i++) await runAndWait('kept');
+    await new Promise((r) => setTimeout(r, 200));
+    const listed = (await t.call(t.adminToken, { method: 'GET', url: '/api/v1/projects/demo/executions?job=kept' })).json().items;
+    expect(listed).toHaveLength(2);
+    await apply({ apiVersion: 'pont/v1', kind: 'Project', metadata: { name: 'demo', labels: { example: 'true' } }, spec: { displayName: 'Demo shop' } });
+  });
+
   it('follows a live log over Server-Sent Events, resumable from a line', async () => {
     await apply(
       job('chatty', {
