@@ -92,6 +92,7 @@ export async function buildApp(pont: Pont): Promise<FastifyInstance> {
   await app.register(resourceRoutes(pont.resources));
   await app.register(filesRoutes(pont.files));
   for (const routes of pont.jobs.routes) await app.register(routes);
+  for (const routes of pont.flags.routes) await app.register(routes);
 
   if (pont.config.webDir && existsSync(join(pont.config.webDir, 'index.html'))) {
     await serveWeb(app, pont.config.webDir);

@@ -21,6 +21,7 @@ import {
 } from './modules/auth/index.js';
 import { environmentKind, nodeKind, projectKind } from './modules/core/index.js';
 import { createFilesService, type FilesService } from './modules/files/index.js';
+import { createFlagsModule, type FlagsModule, loadFlagsConfig } from './modules/flags/index.js';
 import { createJobsModule, type ExecutionRecord, type JobsModule } from './modules/jobs/index.js';
 import { type Authorizer, createAuthorizer, policyKind } from './modules/policies/index.js';
 import {
@@ -51,6 +52,7 @@ export interface Pont {
   approvalDecisions: Topic<ApprovalDecision>;
   files: FilesService;
   jobs: JobsModule;
+  flags: FlagsModule;
   /** Every execution that reached a final state (deployments follow their runs here). */
   executionFinished: Topic<ExecutionRecord>;
   /** Starts background work: the execution queue, the scheduler, retention. */
@@ -134,6 +136,19 @@ export async function createPont(
     finished: executionFinished,
     maxRunning: config.maxRunning,
   });
+  const flags = createFlagsModule({
+    db,
+    logger,
+    clock,
+    kinds,
+    resources,
+    resourceChanges,
+    authorizer,
+    approvals,
+    approvalDecisions,
+    audit,
+    config: loadFlagsConfig(process.env),
+  });
 
   return {
     config,
@@ -152,13 +167,16 @@ export async function createPont(
     approvalDecisions,
     files,
     jobs,
+    flags,
     executionFinished,
     lifecycle: { draining: false },
     async start() {
       await jobs.start();
+      flags.start();
     },
     async close() {
       await jobs.stop(config.shutdownGraceMs);
+      await flags.stop();
       await db.destroy();
     },
   };

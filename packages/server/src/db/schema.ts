@@ -164,6 +164,62 @@ export interface FilesTable {
   uploaded_at: Iso;
 }
 
+export interface FlagChangesTable {
+  id: string;
+  project: string;
+  flag: string;
+  /** JSON list of the environments the change touches. */
+  environments: string;
+  /** JSON FlagOperation. */
+  operation: string;
+  summary: string;
+  requested_by: string;
+  /** JSON snapshot of the requesting actor, who the change is applied as. */
+  requester: string;
+  requested_at: Iso;
+  run_at: Iso | null;
+  /** pending-approval | scheduled | applying | applied | rejected | cancelled | failed */
+  status: string;
+  base_version: string | null;
+  finished_at: Iso | null;
+  message: string | null;
+}
+
+export interface FlagMetricsTable {
+  project: string;
+  environment: string;
+  flag: string;
+  app_name: string;
+  /** minute | hour */
+  period: string;
+  bucket: Iso;
+  /** '' for the yes/no totals, else a variant name (its count is in yes). */
+  variant: string;
+  yes: ColumnType<number, number, number>;
+  no: ColumnType<number, number, number>;
+}
+
+export interface FlagSeenTable {
+  project: string;
+  environment: string;
+  flag: string;
+  last_seen_at: Iso;
+}
+
+export interface FlagClientsTable {
+  project: string;
+  environment: string;
+  app_name: string;
+  instance_id: string;
+  sdk_version: string | null;
+  /** client | frontend */
+  source: string;
+  started_at: Iso | null;
+  interval_ms: number | null;
+  first_seen_at: Iso;
+  last_seen_at: Iso;
+}
+
 export interface Database {
   resources: ResourcesTable;
   counters: CountersTable;
@@ -178,6 +234,10 @@ export interface Database {
   execution_logs: ExecutionLogsTable;
   schedule_fires: ScheduleFiresTable;
   files: FilesTable;
+  flag_changes: FlagChangesTable;
+  flag_metrics: FlagMetricsTable;
+  flag_seen: FlagSeenTable;
+  flag_clients: FlagClientsTable;
 }
 
 // Re-exported so later tables can use them without importing kysely directly.

@@ -39,6 +39,12 @@ export const ERROR_CODES = {
     summary:
       'The record is in a state that does not allow the action (for example killing a finished execution).',
   },
+  APPROVAL_REQUIRED: {
+    status: 409,
+    kind: 'user',
+    summary:
+      'The change touches a protected environment and must be requested and approved (flag changes: POST /api/v1/projects/{project}/flag-changes).',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, kind: 'user', summary: 'The body exceeds the configured size limit.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-core.js';
 import * as m0002 from './0002-approvals.js';
 import * as m0003 from './0003-jobs.js';
+import * as m0004 from './0004-flags.js';
 
 /**
  * Append-only: a released migration is never edited, a change is a new file. Names sort in
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001-core': m0001,
   '0002-approvals': m0002,
   '0003-jobs': m0003,
+  '0004-flags': m0004,
 };

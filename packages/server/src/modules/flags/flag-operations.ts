@@ -1,11 +1,6 @@
 // What people do to flags, as pure functions of the spec: toggle, set a rollout, replace one
 // environment's configuration, promote one environment to another, or apply a whole Flag.
-import {
-  type FlagEnvironment,
-  type FlagSpec,
-  type FlagStrategy,
-  normalizedEnvironment,
-} from '@pont/sdk';
+import { type FlagEnvironment, type FlagSpec, type FlagStrategy, normalizedEnvironment } from '@pont/sdk';
 import { PontError } from '../../errors/index.js';
 import { jsonEqual } from '../resources/resource.js';
 
@@ -84,28 +79,43 @@ function setRollout(
       throw new PontError(
         'INVALID_STATE',
         `flag ${name} has no rollout strategy in ${op.environment}; add a flexibleRollout strategy or name one with --strategy`,
-        [{ path: `spec.environments.${op.environment}.strategies`, message: 'no flexibleRollout or gradualRollout strategy' }],
+        [
+          {
+            path: `spec.environments.${op.environment}.strategies`,
+            message: 'no flexibleRollout or gradualRollout strategy',
+          },
+        ],
       );
     }
   }
   const target = strategies[index];
   if (!target || !ROLLOUT_STRATEGIES.has(target.name)) {
-    throw new PontError('BAD_REQUEST', `strategy #${index + 1} of ${name} in ${op.environment} is not a rollout`, [
-      {
-        path: `spec.environments.${op.environment}.strategies[${index}]`,
-        message: target ? `${target.name} has no rollout percentage` : 'no such strategy',
-      },
-    ]);
+    throw new PontError(
+      'BAD_REQUEST',
+      `strategy #${index + 1} of ${name} in ${op.environment} is not a rollout`,
+      [
+        {
+          path: `spec.environments.${op.environment}.strategies[${index}]`,
+          message: target ? `${target.name} has no rollout percentage` : 'no such strategy',
+        },
+      ],
+    );
   }
   const parameter = target.name === 'flexibleRollout' ? 'rollout' : 'percentage';
-  const updated: FlagStrategy = { ...target, parameters: { ...(target.parameters ?? {}), [parameter]: percent } };
+  const updated: FlagStrategy = {
+    ...target,
+    parameters: { ...(target.parameters ?? {}), [parameter]: percent },
+  };
   strategies[index] = updated;
   return { ...current, strategies };
 }
 
 /** Environments whose effective configuration differs between two specs. */
 export function environmentsChanged(before: FlagSpec | undefined, after: FlagSpec): string[] {
-  const names = new Set([...Object.keys(before?.environments ?? {}), ...Object.keys(after.environments ?? {})]);
+  const names = new Set([
+    ...Object.keys(before?.environments ?? {}),
+    ...Object.keys(after.environments ?? {}),
+  ]);
   return [...names]
     .filter(
       (env) =>

@@ -11,7 +11,7 @@ import { type ErrorDetail, PontError } from '../../errors/index.js';
 import type { KindDefinition, ResourceLookup } from '../resources/kind-registry.js';
 import type { Resource } from '../resources/resource.js';
 import { FlagSpecSchema, SegmentSpecSchema } from './flag.schema.js';
-import { environmentsChanged, flagFieldsChanged, isKill } from './flag-operations.js';
+import { environmentsChanged, isKill } from './flag-operations.js';
 
 export interface FlagKindDeps {
   /**
@@ -36,7 +36,11 @@ export function flagEnvironmentsOf(resource: Resource, previous: Resource | unde
     .sort();
 }
 
-async function protectedEnvironments(lookup: ResourceLookup, project: string, envs: string[]): Promise<string[]> {
+async function protectedEnvironments(
+  lookup: ResourceLookup,
+  project: string,
+  envs: string[],
+): Promise<string[]> {
   const out: string[] = [];
   for (const env of envs) {
     const environment = await lookup.get('Environment', project, env);
@@ -55,7 +59,6 @@ export function flagKind(deps: FlagKindDeps): KindDefinition {
       'A feature flag: type and lifetime, dependencies, and per environment whether it is on, its strategies, constraints, segments and variants.',
     spec: FlagSpecSchema,
     environmentsOf: flagEnvironmentsOf,
-    redactPaths: undefined,
     async check(resource, lookup) {
       const spec = asFlag(resource).spec as FlagSpec;
       const project = resource.metadata.project ?? '';
@@ -101,7 +104,9 @@ export function flagKind(deps: FlagKindDeps): KindDefinition {
 
       const siblings = await lookup.list('Flag', project);
       const key = flagKey(asFlag(resource));
-      const clash = siblings.find((f) => f.metadata.name !== resource.metadata.name && flagKey(asFlag(f)) === key);
+      const clash = siblings.find(
+        (f) => f.metadata.name !== resource.metadata.name && flagKey(asFlag(f)) === key,
+      );
       if (clash) {
         problems.push({
           path: spec.key ? 'spec.key' : 'metadata.name',
@@ -124,7 +129,9 @@ export function flagKind(deps: FlagKindDeps): KindDefinition {
       const previous = await lookup.get('Flag', project, resource.metadata.name);
       const before = previous ? asFlag(previous).spec : undefined;
       const touched = previous ? environmentsChanged(before, spec) : flagEnvironmentsOf(resource, undefined);
-      const guarded = (await protectedEnvironments(lookup, project, touched)).filter((env) => !isKill(before, spec, env));
+      const guarded = (await protectedEnvironments(lookup, project, touched)).filter(
+        (env) => !isKill(before, spec, env),
+      );
       if (guarded.length > 0) {
         const name = resource.metadata.name;
         throw new PontError(
@@ -136,7 +143,6 @@ export function flagKind(deps: FlagKindDeps): KindDefinition {
           })),
         );
       }
-      void flagFieldsChanged;
       return [];
     },
   };

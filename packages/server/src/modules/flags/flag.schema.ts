@@ -7,7 +7,8 @@ import { Name } from '../resources/kind-registry.js';
 const ContextName = Type.String({
   minLength: 1,
   maxLength: 100,
-  description: 'a context field: userId, sessionId, remoteAddress, environment, appName, currentTime or any property',
+  description:
+    'a context field: userId, sessionId, remoteAddress, environment, appName, currentTime or any property',
 });
 
 export const ConstraintSchema = Type.Object(
@@ -15,7 +16,10 @@ export const ConstraintSchema = Type.Object(
     contextName: ContextName,
     operator: Type.Union(
       OPERATORS.map((o) => Type.Literal(o)),
-      { description: 'IN, NOT_IN, STR_*, IN_CIDR compare with values; NUM_*, DATE_*, SEMVER_*, REGEX with value' },
+      {
+        description:
+          'IN, NOT_IN, STR_*, IN_CIDR compare with values; NUM_*, DATE_*, SEMVER_*, REGEX with value',
+      },
     ),
     values: Type.Optional(Type.Array(Type.String({ maxLength: 1000 }), { maxItems: 10_000 })),
     value: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -27,7 +31,12 @@ export const ConstraintSchema = Type.Object(
 
 const PayloadSchema = Type.Object(
   {
-    type: Type.Union([Type.Literal('string'), Type.Literal('json'), Type.Literal('csv'), Type.Literal('number')]),
+    type: Type.Union([
+      Type.Literal('string'),
+      Type.Literal('json'),
+      Type.Literal('csv'),
+      Type.Literal('number'),
+    ]),
     value: Type.String({ maxLength: 100_000 }),
   },
   { additionalProperties: false, description: 'the typed value the variant carries' },
@@ -45,7 +54,11 @@ export const VariantSchema = Type.Object(
     ),
     weightType: Type.Optional(Type.Union([Type.Literal('variable'), Type.Literal('fix')])),
     stickiness: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, description: 'default, random, userId, sessionId or a context field' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description: 'default, random, userId, sessionId or a context field',
+      }),
     ),
     payload: Type.Optional(PayloadSchema),
     overrides: Type.Optional(
@@ -72,16 +85,25 @@ export const StrategySchema = Type.Object(
     title: Type.Optional(Type.String({ maxLength: 200 })),
     disabled: Type.Optional(Type.Boolean({ description: 'kept but not served to SDKs' })),
     parameters: Type.Optional(
-      Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Union([Type.String({ maxLength: 100_000 }), Type.Number()]), {
-        description:
-          'flexibleRollout: rollout (0-100), stickiness, groupId; userWithId: userIds; remoteAddress: IPs; applicationHostname: hostNames (comma-separated lists)',
-      }),
+      Type.Record(
+        Type.String({ minLength: 1, maxLength: 100 }),
+        Type.Union([Type.String({ maxLength: 100_000 }), Type.Number()]),
+        {
+          description:
+            'flexibleRollout: rollout (0-100), stickiness, groupId; userWithId: userIds; remoteAddress: IPs; applicationHostname: hostNames (comma-separated lists)',
+        },
+      ),
     ),
     constraints: Type.Optional(Type.Array(ConstraintSchema, { description: 'all must match' })),
     segments: Type.Optional(
-      Type.Array(Name, { uniqueItems: true, description: 'Segment resources of the project; all must match' }),
+      Type.Array(Name, {
+        uniqueItems: true,
+        description: 'Segment resources of the project; all must match',
+      }),
     ),
-    variants: Type.Optional(Type.Array(VariantSchema, { description: 'variants when this strategy matched' })),
+    variants: Type.Optional(
+      Type.Array(VariantSchema, { description: 'variants when this strategy matched' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -90,9 +112,13 @@ export const FlagEnvironmentSchema = Type.Object(
   {
     enabled: Type.Boolean({ description: 'off: every SDK sees the flag off in this environment' }),
     strategies: Type.Optional(
-      Type.Array(StrategySchema, { description: 'the flag is on when any strategy matches; none means on for everyone' }),
+      Type.Array(StrategySchema, {
+        description: 'the flag is on when any strategy matches; none means on for everyone',
+      }),
     ),
-    variants: Type.Optional(Type.Array(VariantSchema, { description: 'feature variants in this environment' })),
+    variants: Type.Optional(
+      Type.Array(VariantSchema, { description: 'feature variants in this environment' }),
+    ),
   },
   { additionalProperties: false, description: 'the configuration of the flag in one environment' },
 );
@@ -103,32 +129,49 @@ export const FlagSpecSchema: TSchema = Type.Object(
       Type.String({
         minLength: 1,
         maxLength: 255,
-        description: 'the name applications evaluate; defaults to metadata.name (set it for names such as Feature.A)',
+        description:
+          'the name applications evaluate; defaults to metadata.name (set it for names such as Feature.A)',
       }),
     ),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     type: Type.Optional(
       Type.Union(
         FLAG_TYPES.map((t) => Type.Literal(t)),
-        { description: 'sets the expected lifetime: release and experiment 40 days, operational 7, kill-switch and permission permanent' },
+        {
+          description:
+            'sets the expected lifetime: release and experiment 40 days, operational 7, kill-switch and permission permanent',
+        },
       ),
     ),
     lifetimeDays: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 36_500, description: "overrides the type's lifetime; 0 means permanent" }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 36_500,
+        description: "overrides the type's lifetime; 0 means permanent",
+      }),
     ),
     stale: Type.Optional(Type.Boolean({ description: 'mark stale by hand' })),
-    impressionData: Type.Optional(Type.Boolean({ description: 'SDKs emit an impression event per evaluation' })),
+    impressionData: Type.Optional(
+      Type.Boolean({ description: 'SDKs emit an impression event per evaluation' }),
+    ),
     dependencies: Type.Optional(
       Type.Array(
         Type.Object(
           {
             flag: Name,
-            enabled: Type.Optional(Type.Boolean({ description: 'false: the parent must be off; default true' })),
-            variants: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'allowed parent variants' })),
+            enabled: Type.Optional(
+              Type.Boolean({ description: 'false: the parent must be off; default true' }),
+            ),
+            variants: Type.Optional(
+              Type.Array(Type.String({ minLength: 1 }), { description: 'allowed parent variants' }),
+            ),
           },
           { additionalProperties: false },
         ),
-        { description: 'flags (of this project, without dependencies themselves) that must be on (or off) first' },
+        {
+          description:
+            'flags (of this project, without dependencies themselves) that must be on (or off) first',
+        },
       ),
     ),
     environments: Type.Optional(
@@ -142,9 +185,13 @@ export const FlagSpecSchema: TSchema = Type.Object(
 
 export const SegmentSpecSchema: TSchema = Type.Object(
   {
-    key: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'display name; defaults to metadata.name' })),
+    key: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 255, description: 'display name; defaults to metadata.name' }),
+    ),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
-    constraints: Type.Array(ConstraintSchema, { description: 'all must match for a strategy using the segment to apply' }),
+    constraints: Type.Array(ConstraintSchema, {
+      description: 'all must match for a strategy using the segment to apply',
+    }),
   },
   { additionalProperties: false },
 );
