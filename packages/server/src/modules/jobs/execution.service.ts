@@ -23,7 +23,7 @@ import type { ExecutionEngine } from './execution-engine.js';
 import type { JobSpec, Schedule } from './job.js';
 import type { LiveEvent, LiveLogs } from './live-logs.js';
 import { MASK } from './log-sink.js';
-import { selectNodes } from './node-filter.js';
+import { filterableNode, selectNodes } from './node-filter.js';
 import { type RawOptions, resolveOptions } from './options.js';
 
 export interface ExecutionServiceDeps {
@@ -257,26 +257,58 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       return submit(actor, record, env, `run job ${jobName}`);
     },
 
+    /**
+     * For other modules (deployments): runs a job on behalf of a request they already authorised
+     * and approved, optionally narrowed to some nodes (a rolling batch). Queued at once.
+     */
+    async runFor(
+      actor: Actor,
+      project: string,
+      jobName: string,
+      input: { environment: string; options: RawOptions; nodeFilter?: string; trigger: Trigger },
+    ): Promise<Execution> {
+      const job = await jobOf(project, jobName);
+      await environmentOf(project, input.environment);
+      const record = await buildRecord(job, {
+        environment: input.environment,
+        options: input.options,
+        requestedBy: actorLabel(actor),
+        trigger: input.trigger,
+      });
+      if (input.nodeFilter !== undefined) {
+        const spec = JSON.parse(record.definition) as JobSpec;
+        const own = spec.nodes?.filter?.trim();
+        // The batch narrows the job's own filter: both must match.
+        spec.nodes = { ...spec.nodes, filter: own ? `${own} ${input.nodeFilter}` : input.nodeFilter };
+        record.definition = JSON.stringify(spec);
+      }
+      await store.insert(record);
+      deps.engine().wake();
+      await auditRun(actor, 'run', record, `run job ${jobName} for ${input.trigger}: execution ${record.id}`);
+      return present(record);
+    },
+
+    /** The nodes of an environment a job would run on, for planning batches. */
+    async nodesFor(project: string, jobName: string, environment: string): Promise<string[]> {
+      const job = await jobOf(project, jobName);
+      const spec = job.spec as unknown as JobSpec;
+      if (spec.nodes?.local) return ['pont'];
+      const all = (await resources.listStored('Node', project)).filter(
+        (n) => (n.spec as unknown as NodeSpec).environment === environment,
+      );
+      return selectNodes(all.map(filterableNode), spec.nodes?.filter, {
+        ...(spec.dispatch?.rankAttribute ? { attribute: spec.dispatch.rankAttribute } : {}),
+        ...(spec.dispatch?.rankOrder ? { order: spec.dispatch.rankOrder } : {}),
+      }).map((n) => n.name);
+    },
+
     /** An ad-hoc command on the matching nodes, under the `exec` action, node by node. */
     async exec(actor: Actor, project: string, request: AdhocRequest): Promise<Execution> {
       const env = await environmentOf(project, request.environment);
       const all = (await resources.listStored('Node', project)).filter(
         (n) => (n.spec as unknown as NodeSpec).environment === request.environment,
       );
-      const nodes = selectNodes(
-        all.map((n) => {
-          const spec = n.spec as unknown as NodeSpec;
-          return {
-            name: n.metadata.name,
-            hostname: spec.hostname,
-            executor: spec.executor,
-            tags: spec.tags ?? [],
-            attributes: spec.attributes ?? {},
-            ...(spec.username ? { username: spec.username } : {}),
-          };
-        }),
-        request.filter,
-      );
+      const nodes = selectNodes(all.map(filterableNode), request.filter);
       if (nodes.length === 0) {
         throw new PontError(
           'VALIDATION_FAILED',

@@ -43,10 +43,19 @@ describe.each(DIALECTS)('execution store on %s', (dialect) => {
     await store.insert(record('E01'));
     await store.insert(record('E02'));
     expect((await store.queued(10)).map((e) => e.id)).toEqual(['E01', 'E02']);
-    expect(await store.update('E01', { state: 'running', startedAt: '2026-01-01T00:01:00.000Z', worker: 'w1' }, ['queued'])).toBe(true);
+    expect(
+      await store.update('E01', { state: 'running', startedAt: '2026-01-01T00:01:00.000Z', worker: 'w1' }, [
+        'queued',
+      ]),
+    ).toBe(true);
     expect(await store.update('E01', { state: 'running' }, ['queued'])).toBe(false);
     const e = await store.get('E01');
-    expect(e).toMatchObject({ state: 'running', worker: 'w1', options: { version: '1.2.3' }, sealedOptions: { token: 'v1:sealed' } });
+    expect(e).toMatchObject({
+      state: 'running',
+      worker: 'w1',
+      options: { version: '1.2.3' },
+      sealedOptions: { token: 'v1:sealed' },
+    });
     expect(await store.countRunning('shop', 'deploy')).toBe(1);
     expect((await store.active('shop', 'deploy')).map((x) => x.id).sort()).toEqual(['E01', 'E02']);
     expect((await store.running()).map((x) => x.id)).toEqual(['E01']);
@@ -58,20 +67,52 @@ describe.each(DIALECTS)('execution store on %s', (dialect) => {
 
   it('upserts step results and appends thousands of log lines in order', async () => {
     const store = createKyselyExecutionStore(db.kysely);
-    const base = { executionId: 'E01', node: 'web-1', stepIndex: 0, stepId: 'build', attempts: 1, outputs: {} };
+    const base = {
+      executionId: 'E01',
+      node: 'web-1',
+      stepIndex: 0,
+      stepId: 'build',
+      attempts: 1,
+      outputs: {},
+    };
     await store.saveStep({ ...base, status: 'running' });
-    await store.saveStep({ ...base, status: 'succeeded', exitCode: 0, durationMs: 12, outputs: { tag: 'v1' } });
-    expect(await store.steps('E01')).toEqual([{ ...base, status: 'succeeded', exitCode: 0, durationMs: 12, outputs: { tag: 'v1' } }]);
-    const lines = Array.from({ length: 2500 }, (_, i) => ({ seq: i, time: '2026-01-01T00:00:00.000Z', node: i % 2 ? 'web-1' : 'web-2', step: 'build', stream: 'stdout' as const, line: `line ${i}` }));
+    await store.saveStep({
+      ...base,
+      status: 'succeeded',
+      exitCode: 0,
+      durationMs: 12,
+      outputs: { tag: 'v1' },
+    });
+    expect(await store.steps('E01')).toEqual([
+      { ...base, status: 'succeeded', exitCode: 0, durationMs: 12, outputs: { tag: 'v1' } },
+    ]);
+    const lines = Array.from({ length: 2500 }, (_, i) => ({
+      seq: i,
+      time: '2026-01-01T00:00:00.000Z',
+      node: i % 2 ? 'web-1' : 'web-2',
+      step: 'build',
+      stream: 'stdout' as const,
+      line: `line ${i}`,
+    }));
     await store.appendLogs('E01', lines);
     const page = await store.logs('E01', { from: 2000, limit: 10 });
     expect(page.map((l) => l.seq)).toEqual([2000, 2001, 2002, 2003, 2004, 2005, 2006, 2007, 2008, 2009]);
-    expect((await store.logs('E01', { node: 'web-1', limit: 3 })).map((l) => l.line)).toEqual(['line 1', 'line 3', 'line 5']);
+    expect((await store.logs('E01', { node: 'web-1', limit: 3 })).map((l) => l.line)).toEqual([
+      'line 1',
+      'line 3',
+      'line 5',
+    ]);
   });
 
   it('records each schedule fire time once', async () => {
     const store = createKyselyExecutionStore(db.kysely);
-    const fire = { project: 'shop', job: 'deploy', schedule: 'nightly', fireTime: '2026-01-01T03:00:00.000Z', executionId: 'E02' };
+    const fire = {
+      project: 'shop',
+      job: 'deploy',
+      schedule: 'nightly',
+      fireTime: '2026-01-01T03:00:00.000Z',
+      executionId: 'E02',
+    };
     expect(await store.recordFire(fire)).toBe(true);
     expect(await store.recordFire({ ...fire, executionId: 'E99' })).toBe(false);
     expect(await store.lastFire('shop', 'deploy', 'nightly')).toBe('2026-01-01T03:00:00.000Z');
@@ -79,10 +120,14 @@ describe.each(DIALECTS)('execution store on %s', (dialect) => {
 
   it('finds expired executions by count and age, and deletes them with steps and logs', async () => {
     const store = createKyselyExecutionStore(db.kysely);
-    for (const id of ['E10', 'E11', 'E12', 'E13']) await store.insert(record(id, { state: 'succeeded', job: 'report' }));
+    for (const id of ['E10', 'E11', 'E12', 'E13'])
+      await store.insert(record(id, { state: 'succeeded', job: 'report' }));
     await store.insert(record('E14', { state: 'running', job: 'report' }));
     expect((await store.expired('shop', 'report', 2, undefined)).sort()).toEqual(['E10', 'E11']);
-    expect((await store.expired('shop', 'report', undefined, '2026-01-01T00:00:11.500Z')).sort()).toEqual(['E10', 'E11']);
+    expect((await store.expired('shop', 'report', undefined, '2026-01-01T00:00:11.500Z')).sort()).toEqual([
+      'E10',
+      'E11',
+    ]);
     await store.appendLogs('E10', [{ seq: 0, time: 't', node: 'n', step: 's', stream: 'stdout', line: 'x' }]);
     await store.deleteExecutions(['E10', 'E11']);
     expect(await store.get('E10')).toBeUndefined();
@@ -91,10 +136,23 @@ describe.each(DIALECTS)('execution store on %s', (dialect) => {
 
   it('keeps approvals and decides a pending one once', async () => {
     const store = createKyselyApprovalStore(db.kysely);
-    await store.insert({ id: 'A1', project: 'shop', environment: 'prod', subjectType: 'execution', subjectId: 'E02', subjectName: 'deploy', summary: 'run deploy', requestedBy: 'alice', requestedAt: 't', status: 'pending' });
+    await store.insert({
+      id: 'A1',
+      project: 'shop',
+      environment: 'prod',
+      subjectType: 'execution',
+      subjectId: 'E02',
+      subjectName: 'deploy',
+      summary: 'run deploy',
+      requestedBy: 'alice',
+      requestedAt: 't',
+      status: 'pending',
+    });
     expect(await store.decide('A1', 'approved', 'bob', 't2', 'ok')).toBe(true);
     expect(await store.decide('A1', 'rejected', 'carol', 't3', undefined)).toBe(false);
-    expect(await store.forSubject('execution', 'E02')).toEqual([expect.objectContaining({ status: 'approved', decidedBy: 'bob', subjectName: 'deploy', comment: 'ok' })]);
+    expect(await store.forSubject('execution', 'E02')).toEqual([
+      expect.objectContaining({ status: 'approved', decidedBy: 'bob', subjectName: 'deploy', comment: 'ok' }),
+    ]);
   });
 });
 
@@ -103,8 +161,22 @@ describe('the execution engine on PostgreSQL', () => {
     const t = await createTestPont('postgres');
     try {
       await t.pont.resources.apply(systemActor, [
-        { apiVersion: 'pont/v1', kind: 'Job', metadata: { project: 'demo', name: 'pg-job' }, spec: { nodes: { filter: 'tags: web' }, dispatch: { threadcount: 2 }, steps: [{ id: 's', exec: 'echo on ${node.name}' }] } },
-        { apiVersion: 'pont/v1', kind: 'Job', metadata: { project: 'demo', name: 'pg-long' }, spec: { nodes: { filter: 'dev-web-1' }, steps: [{ id: 's', exec: 'sleep 30' }] } },
+        {
+          apiVersion: 'pont/v1',
+          kind: 'Job',
+          metadata: { project: 'demo', name: 'pg-job' },
+          spec: {
+            nodes: { filter: 'tags: web' },
+            dispatch: { threadcount: 2 },
+            steps: [{ id: 's', exec: 'echo on ${node.name}' }],
+          },
+        },
+        {
+          apiVersion: 'pont/v1',
+          kind: 'Job',
+          metadata: { project: 'demo', name: 'pg-long' },
+          spec: { nodes: { filter: 'dev-web-1' }, steps: [{ id: 's', exec: 'sleep 30' }] },
+        },
       ]);
       const wait = async (id: string) => {
         for (;;) {

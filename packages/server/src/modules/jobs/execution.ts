@@ -33,7 +33,7 @@ export type StepStatus =
   | 'incomplete';
 
 export type ExecutionType = 'job' | 'adhoc';
-export type Trigger = 'user' | 'schedule' | 'job' | 'api' | 'retry';
+export type Trigger = 'user' | 'schedule' | 'job' | 'api' | 'retry' | 'deploy';
 
 /** An ad-hoc command: run once on the matching nodes, outside any job. */
 export interface AdhocDefinition {

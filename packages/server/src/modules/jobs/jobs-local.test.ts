@@ -453,7 +453,13 @@ describe('jobs on the local executor', () => {
         nodes: { filter: 'dev-web-1' },
         retry: { count: 2, delay: 10 },
         notifications: { onSuccess: [{ url }] },
-        steps: [{ id: 's', exec: 'n=$(cat /tmp/pont-retried-$PONT_EXECUTION_ID 2>/dev/null || echo 0); echo $((n+1)) > /tmp/pont-retried-$PONT_EXECUTION_ID; test $n -ge 2', shell: true }],
+        steps: [
+          {
+            id: 's',
+            exec: 'n=$(cat /tmp/pont-retried-$PONT_EXECUTION_ID 2>/dev/null || echo 0); echo $((n+1)) > /tmp/pont-retried-$PONT_EXECUTION_ID; test $n -ge 2',
+            shell: true,
+          },
+        ],
       }),
     );
     const { execution, log } = await runAndWait('retried');
@@ -468,14 +474,26 @@ describe('jobs on the local executor', () => {
 
   it('keeps only the newest executions the project retention allows', async () => {
     await apply(
-      { apiVersion: 'pont/v1', kind: 'Project', metadata: { name: 'demo', labels: { example: 'true' } }, spec: { displayName: 'Demo shop', retention: { executions: 2 } } },
+      {
+        apiVersion: 'pont/v1',
+        kind: 'Project',
+        metadata: { name: 'demo', labels: { example: 'true' } },
+        spec: { displayName: 'Demo shop', retention: { executions: 2 } },
+      },
       job('kept', { nodes: { filter: 'dev-web-1' }, steps: [{ id: 's', exec: 'true' }] }),
     );
     for (let i = 0; i < 4; i++) await runAndWait('kept');
     await new Promise((r) => setTimeout(r, 200));
-    const listed = (await t.call(t.adminToken, { method: 'GET', url: '/api/v1/projects/demo/executions?job=kept' })).json().items;
+    const listed = (
+      await t.call(t.adminToken, { method: 'GET', url: '/api/v1/projects/demo/executions?job=kept' })
+    ).json().items;
     expect(listed).toHaveLength(2);
-    await apply({ apiVersion: 'pont/v1', kind: 'Project', metadata: { name: 'demo', labels: { example: 'true' } }, spec: { displayName: 'Demo shop' } });
+    await apply({
+      apiVersion: 'pont/v1',
+      kind: 'Project',
+      metadata: { name: 'demo', labels: { example: 'true' } },
+      spec: { displayName: 'Demo shop' },
+    });
   });
 
   it('follows a live log over Server-Sent Events, resumable from a line', async () => {

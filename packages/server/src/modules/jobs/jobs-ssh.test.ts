@@ -12,7 +12,12 @@ describe('jobs on SSH nodes', () => {
   let ssh: SshTestNodes;
   const work = `/tmp/pont-ssh-test-${process.pid}`;
 
-  const job = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'pont/v1', kind: 'Job', metadata: { project: 'shop', name }, spec });
+  const job = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'pont/v1',
+    kind: 'Job',
+    metadata: { project: 'shop', name },
+    spec,
+  });
 
   beforeAll(async () => {
     ssh = await startSshNodes(6, { namePrefix: 'web' });
@@ -36,9 +41,24 @@ describe('jobs on SSH nodes', () => {
     }));
     await t.pont.resources.apply(systemActor, [
       { apiVersion: 'pont/v1', kind: 'Project', metadata: { name: 'shop' }, spec: {} },
-      { apiVersion: 'pont/v1', kind: 'Environment', metadata: { project: 'shop', name: 'test' }, spec: { order: 1 } },
-      { apiVersion: 'pont/v1', kind: 'Secret', metadata: { project: 'shop', name: 'deploy-key' }, spec: { type: 'ssh-key', data: { privateKey: ssh.privateKey } } },
-      { apiVersion: 'pont/v1', kind: 'Secret', metadata: { project: 'shop', name: 'db' }, spec: { data: { password: 'pa55-w0rd-db' } } },
+      {
+        apiVersion: 'pont/v1',
+        kind: 'Environment',
+        metadata: { project: 'shop', name: 'test' },
+        spec: { order: 1 },
+      },
+      {
+        apiVersion: 'pont/v1',
+        kind: 'Secret',
+        metadata: { project: 'shop', name: 'deploy-key' },
+        spec: { type: 'ssh-key', data: { privateKey: ssh.privateKey } },
+      },
+      {
+        apiVersion: 'pont/v1',
+        kind: 'Secret',
+        metadata: { project: 'shop', name: 'db' },
+        spec: { data: { password: 'pa55-w0rd-db' } },
+      },
       ...nodes,
     ]);
   }, 60_000);
@@ -48,8 +68,18 @@ describe('jobs on SSH nodes', () => {
     execSync(`rm -rf ${work}`);
   });
 
-  async function runToEnd(name: string, options: Record<string, unknown> = {}): Promise<{ execution: Execution; log: string[]; steps: Awaited<ReturnType<TestPont['pont']['jobs']['service']['get']>>['steps'] }> {
-    const started = await t.pont.jobs.service.run(systemActor, 'shop', name, { environment: 'test', options });
+  async function runToEnd(
+    name: string,
+    options: Record<string, unknown> = {},
+  ): Promise<{
+    execution: Execution;
+    log: string[];
+    steps: Awaited<ReturnType<TestPont['pont']['jobs']['service']['get']>>['steps'];
+  }> {
+    const started = await t.pont.jobs.service.run(systemActor, 'shop', name, {
+      environment: 'test',
+      options,
+    });
     return waitFor(started.id);
   }
 
@@ -91,9 +121,21 @@ describe('jobs on SSH nodes', () => {
         apiVersion: 'pont/v1',
         kind: 'Node',
         metadata: { project: 'shop', name: 'impostor' },
-        spec: { environment: 'test', hostname: '127.0.0.1', port: wrong?.port, username: ssh.user, executor: 'ssh', tags: ['impostor'], credentials: { secret: 'deploy-key' }, hostKey: { fingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' } },
+        spec: {
+          environment: 'test',
+          hostname: '127.0.0.1',
+          port: wrong?.port,
+          username: ssh.user,
+          executor: 'ssh',
+          tags: ['impostor'],
+          credentials: { secret: 'deploy-key' },
+          hostKey: { fingerprint: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+        },
       },
-      job('impostor', { nodes: { filter: 'tags: impostor' }, steps: [{ id: 's', exec: 'echo should not run' }] }),
+      job('impostor', {
+        nodes: { filter: 'tags: impostor' },
+        steps: [{ id: 's', exec: 'echo should not run' }],
+      }),
     ]);
     const { execution, log } = await runToEnd('impostor');
     expect(execution.state).toBe('failed');
@@ -109,7 +151,11 @@ describe('jobs on SSH nodes', () => {
         nodes: { filter: 'web-1' },
         steps: [
           { id: 'argv', exec: 'echo ${option.msg}' },
-          { id: 'shell', exec: 'echo ${option.msg}; echo token $PONT_OPTION_TOKEN db $DB_PASSWORD', shell: true },
+          {
+            id: 'shell',
+            exec: 'echo ${option.msg}; echo token $PONT_OPTION_TOKEN db $DB_PASSWORD',
+            shell: true,
+          },
         ],
       }),
     ]);
@@ -121,7 +167,9 @@ describe('jobs on SSH nodes', () => {
   });
 
   it('copies a file over SFTP with mode and checksum, step by step across nodes', async () => {
-    execSync(`mkdir -p ${t.database.dataDir}/files/bundles && printf 'payload-123' > ${t.database.dataDir}/files/bundles/app.bin`);
+    execSync(
+      `mkdir -p ${t.database.dataDir}/files/bundles && printf 'payload-123' > ${t.database.dataDir}/files/bundles/app.bin`,
+    );
     await t.pont.resources.apply(systemActor, [
       job('ship', {
         nodes: { filter: 'tags: web !tags: canary' },
@@ -129,7 +177,10 @@ describe('jobs on SSH nodes', () => {
         dispatch: { threadcount: 3 },
         steps: [
           { id: 'dir', exec: `mkdir -p ${work}/\${node.name}` },
-          { id: 'copy', copy: { path: 'bundles/app.bin', destination: `${work}/\${node.name}/app.bin`, mode: '0640' } },
+          {
+            id: 'copy',
+            copy: { path: 'bundles/app.bin', destination: `${work}/\${node.name}/app.bin`, mode: '0640' },
+          },
           { id: 'check', exec: `cat ${work}/\${node.name}/app.bin` },
         ],
       }),
@@ -143,10 +194,16 @@ describe('jobs on SSH nodes', () => {
 
   it('kills a running execution: the remote process group ends', async () => {
     await t.pont.resources.apply(systemActor, [
-      job('remote-sleep', { nodes: { filter: 'web-2' }, steps: [{ id: 'nap', exec: 'sleep 71 & sleep 72; wait', shell: true }] }),
+      job('remote-sleep', {
+        nodes: { filter: 'web-2' },
+        steps: [{ id: 'nap', exec: 'sleep 71 & sleep 72; wait', shell: true }],
+      }),
     ]);
-    const started = await t.pont.jobs.service.run(systemActor, 'shop', 'remote-sleep', { environment: 'test' });
-    for (let i = 0; i < 100 && !execSync('ps -eo args').toString().includes('sleep 72'); i++) await new Promise((r) => setTimeout(r, 50));
+    const started = await t.pont.jobs.service.run(systemActor, 'shop', 'remote-sleep', {
+      environment: 'test',
+    });
+    for (let i = 0; i < 100 && !execSync('ps -eo args').toString().includes('sleep 72'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     await t.pont.jobs.service.kill(systemActor, 'shop', started.id);
     const { execution } = await waitFor(started.id);
     expect(execution.state).toBe('aborted');
@@ -159,7 +216,12 @@ describe('jobs on SSH nodes', () => {
       job('remote-flow', {
         nodes: { filter: 'web-4' },
         steps: [
-          { id: 'flaky', exec: `f=${work}/flaky-$PONT_EXECUTION_ID; test -f $f || { mkdir -p ${work}; touch $f; exit 2; }`, shell: true, retry: { count: 1 } },
+          {
+            id: 'flaky',
+            exec: `f=${work}/flaky-$PONT_EXECUTION_ID; test -f $f || { mkdir -p ${work}; touch $f; exit 2; }`,
+            shell: true,
+            retry: { count: 1 },
+          },
           { id: 'bad', exec: 'exit 9', shell: true, onError: { exec: 'echo recovered on ${node.name}' } },
           { id: 'slow', exec: 'sleep 20', timeout: '400ms' },
         ],
@@ -168,6 +230,10 @@ describe('jobs on SSH nodes', () => {
     const { execution, log, steps } = await runToEnd('remote-flow');
     expect(execution.state).toBe('timed-out');
     expect(log).toContain('recovered on web-4');
-    expect(Object.fromEntries(steps.map((s) => [s.stepId, s.status]))).toEqual({ flaky: 'succeeded', bad: 'recovered', slow: 'timed-out' });
+    expect(Object.fromEntries(steps.map((s) => [s.stepId, s.status]))).toEqual({
+      flaky: 'succeeded',
+      bad: 'recovered',
+      slow: 'timed-out',
+    });
   });
 });

@@ -28,7 +28,7 @@ import type { JobSpec } from './job.js';
 import { jobKind } from './job.kind.js';
 import { jobRoutes } from './job.routes.js';
 import { createLiveLogs } from './live-logs.js';
-import { selectNodes } from './node-filter.js';
+import { filterableNode, selectNodes } from './node-filter.js';
 import { createNotifier } from './notifier.js';
 import { optionEnvName } from './options.js';
 import { createRetention } from './retention.js';
@@ -167,8 +167,9 @@ export function createJobsModule(deps: JobsModuleDeps) {
           (n) => (n.spec as unknown as NodeSpec).environment === execution.environment,
         );
         const secrets = await secretsOf(execution.project);
-        const candidates = nodes.map((n) => ({ resource: n, ...toExecNodeLite(n) }));
-        return selectNodes(candidates, filter, rank).map((c) => toExecNode(c.resource, secrets));
+        return selectNodes(nodes.map(filterableNode), filter, rank).map((c) =>
+          toExecNode(c.resource, secrets),
+        );
       },
       localNode,
       async fileSource(project, copy) {
@@ -287,18 +288,6 @@ export function createJobsModule(deps: JobsModuleDeps) {
       return undefined;
     }
   }
-}
-
-function toExecNodeLite(n: Resource) {
-  const spec = n.spec as unknown as NodeSpec;
-  return {
-    name: n.metadata.name,
-    hostname: spec.hostname,
-    executor: spec.executor,
-    tags: spec.tags ?? [],
-    attributes: spec.attributes ?? {},
-    ...(spec.username ? { username: spec.username } : {}),
-  };
 }
 
 /**

@@ -1,4 +1,6 @@
 import { globMatch } from '../../lib/patterns.js';
+import type { NodeSpec } from '../core/index.js';
+import type { Resource } from '../resources/resource.js';
 
 /**
  * Node filters use Rundeck's syntax so Rundeck jobs keep their filters:
@@ -120,4 +122,18 @@ export function selectNodes<N extends FilterableNode>(
   );
   if (rank.order === 'descending') chosen.reverse();
   return chosen;
+}
+
+/** What a filter looks at, from a Node resource. */
+export function filterableNode(node: Resource): FilterableNode & { resource: Resource } {
+  const spec = node.spec as unknown as NodeSpec;
+  return {
+    resource: node,
+    name: node.metadata.name,
+    hostname: spec.hostname,
+    executor: spec.executor,
+    tags: spec.tags ?? [],
+    attributes: spec.attributes ?? {},
+    ...(spec.username ? { username: spec.username } : {}),
+  };
 }
