@@ -5,15 +5,16 @@
 import { LABEL_VALUE_PATTERN } from '../../resources/kind-registry.js';
 import { API_VERSION, type Resource } from '../../resources/resource.js';
 import type { JobSpec } from '../job.js';
-import { fullName, mapJob, optionNameMap, type ReportEntry } from './rundeck-map.js';
+import { fullName, mapJob } from './rundeck-map.js';
+import { optionNameMap } from './rundeck-options.js';
 import type { ResolvedJob } from './rundeck-steps.js';
-import type { RundeckJob, RundeckJobRef } from './rundeck-types.js';
+import type { ReportEntry, RundeckJob, RundeckJobRef } from './rundeck-types.js';
 import { readXmlJobs } from './rundeck-xml.js';
 import { RundeckFormatError, readYamlJobs } from './rundeck-yaml.js';
 
 export { quartzToCron } from './quartz-cron.js';
 export { convertFilter } from './rundeck-filter.js';
-export type { ReportEntry } from './rundeck-map.js';
+export type { ReportEntry } from './rundeck-types.js';
 export { RundeckFormatError } from './rundeck-yaml.js';
 
 export interface ImportOptions {

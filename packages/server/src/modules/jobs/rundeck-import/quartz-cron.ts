@@ -146,7 +146,7 @@ function convertItem(item: string, spec: FieldSpec, shift: number): string | { p
   if (bounds.length > 2) return { problem: `"${item}" is not a valid range` };
   const values: number[] = [];
   for (const bound of bounds) {
-    const value = valueOf(bound, spec);
+    const value = numberOf(bound, spec);
     if (value === undefined) return { problem: `"${bound}" is out of range ${spec.min}-${spec.max}` };
     values.push(value);
   }
@@ -161,7 +161,7 @@ function convertItem(item: string, spec: FieldSpec, shift: number): string | { p
   return `${out(low)}-${out(spec.max)},${out(spec.min)}-${out(high)}`;
 }
 
-function valueOf(text: string, spec: FieldSpec): number | undefined {
+function numberOf(text: string, spec: FieldSpec): number | undefined {
   let value: number;
   if (/^\d+$/.test(text)) value = Number(text);
   else if (spec.names) {

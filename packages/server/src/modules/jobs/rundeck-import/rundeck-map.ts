@@ -1,21 +1,10 @@
-import type { JobOption, JobSpec, Notifications, Schedule } from '../job.js';
+import type { JobSpec, Notifications, Schedule } from '../job.js';
 import { quartzToCron } from './quartz-cron.js';
 import { convertFilter } from './rundeck-filter.js';
+import { mapOptions } from './rundeck-options.js';
 import type { RefScope } from './rundeck-references.js';
-import { mapSteps, type ResolvedJob, sanitizeOptionName } from './rundeck-steps.js';
-import type { RundeckJob, RundeckJobRef } from './rundeck-types.js';
-
-export interface ReportEntry {
-  /** The Rundeck job, as `group/name`. */
-  job: string;
-  /** The pont name of the Job resource. */
-  name: string;
-  /** The Rundeck field, as a path within the job: `sequence.commands[2].scripturl`. */
-  field: string;
-  message: string;
-  /** `unmapped`: lost or needing action; `changed`: converted into a different form. */
-  kind: 'unmapped' | 'changed';
-}
+import { mapSteps, type ResolvedJob } from './rundeck-steps.js';
+import type { Report, ReportEntry, RundeckJob, RundeckJobRef } from './rundeck-types.js';
 
 export interface JobMapping {
   job: RundeckJob;
@@ -31,19 +20,6 @@ export interface JobMapping {
 /** Rundeck's `group/name`, how the report names a job. */
 export function fullName(job: { name: string; group?: string }): string {
   return job.group ? `${job.group}/${job.name}` : job.name;
-}
-
-/** pont option names for a job's options: letters, digits and `_`, unique. */
-export function optionNameMap(job: RundeckJob): Map<string, string> {
-  const names = new Map<string, string>();
-  const taken = new Set<string>();
-  for (const option of job.options) {
-    let name = sanitizeOptionName(option.name);
-    for (let n = 2; taken.has(name); n++) name = `${sanitizeOptionName(option.name).slice(0, 60)}_${n}`;
-    taken.add(name);
-    names.set(option.name, name);
-  }
-  return names;
 }
 
 const TRIGGERS: Record<string, keyof Notifications> = {
@@ -90,7 +66,7 @@ export function mapJob(m: JobMapping): { spec: JobSpec; annotations: Record<stri
     if (group !== job.group)
       report('group', `became "${group}": pont groups use letters, digits, space, _ . - and /`, 'changed');
   }
-  const options = mapOptions(m, report);
+  const options = mapOptions(job, m.options, report);
   if (options.length > 0) spec.options = options;
   const optionNames = new Set(options.map((o) => o.name));
 
@@ -189,86 +165,6 @@ function ordered(spec: JobSpec): JobSpec {
   const out: Record<string, unknown> = {};
   for (const key of order) if (spec[key] !== undefined) out[key] = spec[key];
   return out as unknown as JobSpec;
-}
-
-type Report = (field: string, message: string, kind?: ReportEntry['kind']) => void;
-
-function mapOptions(m: JobMapping, report: Report): JobOption[] {
-  return m.job.options.map((o) => {
-    const field = `options.${o.name}`;
-    const name = m.options.get(o.name) ?? sanitizeOptionName(o.name);
-    if (name !== o.name)
-      report(`${field}`, `renamed to "${name}": pont option names are letters, digits and _`, 'changed');
-    const option: JobOption = { name };
-    if (o.label) option.label = o.label;
-    if (o.description) option.description = o.description;
-    if (o.required) option.required = true;
-    let values = o.values?.filter((v) => v !== '');
-    if (values && o.sortValues) values = [...values].sort((a, b) => a.localeCompare(b));
-    if (values && values.length > 0) {
-      option.values = values;
-      if (o.enforced) option.enforced = true;
-    }
-    if (o.regex) {
-      try {
-        new RegExp(o.regex);
-        option.regex = o.regex;
-      } catch {
-        report(`${field}.regex`, `"${o.regex}" is not a regular expression pont understands; dropped`);
-      }
-    }
-    if (o.multivalued) {
-      option.multiValued = true;
-      if (o.delimiter) option.delimiter = o.delimiter;
-    }
-    if (o.secure) {
-      option.type = 'secret';
-      if (o.value !== undefined)
-        report(
-          `${field}.value`,
-          "a secret option's default cannot be plain text in pont: create a Secret and set secretRef",
-        );
-      if (o.storagePath)
-        report(
-          `${field}.storagePath`,
-          `key storage ${o.storagePath}: create a pont Secret with the value and set secretRef`,
-        );
-      if (!o.valueExposed) {
-        report(
-          `${field}.valueExposed`,
-          'Rundeck kept this value for SSH authentication only; pont gives it to commands as a (masked) option',
-        );
-      }
-    } else if (o.value !== undefined) {
-      option.default = o.multivalued ? o.value.split(o.delimiter || ',').map((v) => v.trim()) : o.value;
-    }
-    if (o.multivalued && o.multivalueAllSelected && option.values && !o.secure)
-      option.default = [...option.values];
-    if (o.isDate && !o.secure) {
-      option.type = 'date';
-      if (o.dateFormat) option.dateFormat = o.dateFormat;
-      report(
-        `${field}.isDate`,
-        `pont date options take ISO 8601 values${o.dateFormat ? `; "${o.dateFormat}" is kept as a hint` : ''}`,
-        'changed',
-      );
-    }
-    if (o.valuesUrl)
-      report(
-        `${field}.valuesUrl`,
-        `remote option values (${o.valuesUrl}) are not supported; list the values`,
-      );
-    if (o.optionValuesPluginType)
-      report(
-        `${field}.optionValuesPluginType`,
-        `option values plugin "${o.optionValuesPluginType}" is not supported`,
-      );
-    if (o.hidden) report(`${field}.hidden`, 'pont shows every option');
-    if (o.type && o.type !== 'text')
-      report(`${field}.type`, `"${o.type}" options are not supported; this is a text option`);
-    for (const key of o.unknown) report(key, 'ignored');
-    return option;
-  });
 }
 
 function mapNodes(m: JobMapping, spec: JobSpec, report: Report, refs: RefScope): void {
@@ -418,8 +314,8 @@ function mapNotifications(job: RundeckJob, report: Report): Notifications | unde
         continue;
       }
       if (url.includes('${')) report(`${field}.urls`, `pont does not expand the \${…} references in ${url}`);
-      const list = (out[target] ??= []);
-      if (!list.some((w) => w.url === url)) list.push({ url });
+      const list = out[target] ?? [];
+      if (!list.some((w) => w.url === url)) out[target] = [...list, { url }];
       webhooks++;
     }
     if (n.httpMethod && n.httpMethod.toLowerCase() !== 'post')

@@ -145,3 +145,18 @@ export interface RundeckJob {
   /** 1-based line of the job in its file, when known. */
   line?: number;
 }
+
+/** One line of the import report. */
+export interface ReportEntry {
+  /** The Rundeck job, as `group/name`. */
+  job: string;
+  /** The pont name of the Job resource. */
+  name: string;
+  /** The Rundeck field, as a path within the job: `sequence.commands[2].scripturl`. */
+  field: string;
+  message: string;
+  /** `unmapped`: lost or needing action; `changed`: converted into a different form. */
+  kind: 'unmapped' | 'changed';
+}
+
+export type Report = (field: string, message: string, kind?: ReportEntry['kind']) => void;

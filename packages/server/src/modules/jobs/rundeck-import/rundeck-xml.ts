@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { isMap, readJob, render } from './rundeck-model.js';
+import { isMap, render } from './rundeck-fields.js';
+import { readJob } from './rundeck-model.js';
 import type { Locator, RundeckJob } from './rundeck-types.js';
 import { RundeckFormatError } from './rundeck-yaml.js';
 
@@ -125,8 +126,9 @@ function toJobMap(value: unknown): unknown {
     const plugins: Record<string, Record<string, unknown>> = {};
     for (const [service, providers] of Object.entries(job.plugins)) {
       for (const provider of asList(providers)) {
-        if (isMap(provider) && typeof provider.type === 'string')
-          (plugins[service] ??= {})[provider.type] = {};
+        if (isMap(provider) && typeof provider.type === 'string') {
+          plugins[service] = { ...plugins[service], [provider.type]: {} };
+        }
       }
     }
     job.plugins = plugins;
