@@ -45,6 +45,7 @@ describe('quartzToCron', () => {
     ['0 0 12 * *', /expected 6 or 7 fields, got 5/],
     ['0 0 12 ? * FRI-MON/2', /wrapping range/],
     ['0 0/0 * * * ?', /invalid step/],
+    ['0 0 12 1 * MON', /both set/],
   ])('%s cannot be represented', (quartz, problem) => {
     const converted = quartzToCron(quartz);
     expect(converted.cron).toBeUndefined();

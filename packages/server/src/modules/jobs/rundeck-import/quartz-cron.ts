@@ -64,6 +64,13 @@ export function quartzToCron(expression: string): CronConversion {
     // Quartz 1-7 (SUN-SAT) becomes 0-6.
     dow: convertField(dow, DAY_OF_WEEK, problems, -1),
   };
+  const restricted = (field: string) => field !== '?' && field !== '*';
+  if (restricted(dom) && restricted(dow)) {
+    // Quartz refuses this; cron would run on either day, which is not what was written.
+    problems.push(
+      `day of month "${dom}" and day of week "${dow}" are both set; Quartz needs one of them to be "?"`,
+    );
+  }
   if (year !== undefined && year !== '*' && year !== '?') {
     problems.push(
       `year "${year}": pont schedules repeat every year; a year restriction cannot be represented`,
