@@ -157,6 +157,9 @@ async function startNode(base: string, name: string, withPassword: boolean): Pro
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     try {
       await waitForPort(port, exited, () => log);
+      // Another process's sshd may answer on a port this one failed to bind: make sure ours lives.
+      const died = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
+      if (died) throw new Error(`sshd for ${name} exited after start:\n${log}`);
       return {
         node: { name, hostname: '127.0.0.1', port, hostKeyFingerprint, pid: child.pid ?? 0 },
         process: child,
@@ -226,7 +229,20 @@ async function shadowWithPassword(user: string, password: string): Promise<strin
   return patched.join('\n');
 }
 
-function freePort(): Promise<number> {
+/** Ports handed out in this process: two nodes starting at once must not be given the same one. */
+const handedOut = new Set<number>();
+
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+}
+
+function probePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
