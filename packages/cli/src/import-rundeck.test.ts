@@ -2,41 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN_PASSWORD, createTestPont, type TestPont } from '@pont/server/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { runCli } from './testing.js';
-
-/*
- * Until main.ts registers `pont import` (registerImport), run the CLI with it added: this shim
- * turns itself off once the real program has the command, and can then be deleted.
- */
-vi.mock('./main.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('./main.js')>();
-  const { createContext } = await import('./context.js');
-  if (real.buildProgram(createContext({})).commands.some((c) => c.name() === 'import')) return real;
-  const { CommanderError } = await import('commander');
-  const { registerImport } = await import('./commands/import-rundeck.js');
-  const { describeError, EXIT, exitCodeOf } = await import('./exit-codes.js');
-  const main: typeof real.main = async (argv, ctx = createContext()) => {
-    const program = real.buildProgram(ctx);
-    registerImport(program, ctx);
-    const exitOverrides = (c: typeof program): void => {
-      c.exitOverride();
-      c.commands.forEach(exitOverrides);
-    };
-    exitOverrides(program);
-    try {
-      await program.parseAsync(argv);
-      return EXIT.ok;
-    } catch (error) {
-      if (error instanceof CommanderError)
-        return error.code.startsWith('commander.help') ? EXIT.ok : EXIT.usage;
-      for (const line of describeError(error)) ctx.err(line);
-      return exitCodeOf(error);
-    }
-  };
-  return { ...real, main };
-});
 
 const FIXTURES = '/work/shared/fixtures/rundeck';
 

@@ -7,6 +7,7 @@ import { registerExec } from './commands/exec.js';
 import { registerExecutions } from './commands/executions.js';
 import { registerFiles } from './commands/files.js';
 import { registerGet } from './commands/get.js';
+import { registerImport } from './commands/import-rundeck.js';
 import { registerLogin } from './commands/login.js';
 import { registerProject } from './commands/project.js';
 import { registerRun } from './commands/run.js';
@@ -29,6 +30,7 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerExecutions,
   registerExec,
   registerFiles,
+  registerImport,
   registerToken,
   registerAudit,
   registerUser,
