@@ -1,11 +1,17 @@
-import { lazy, type ReactNode, useEffect } from 'react';
+import { type ComponentType, lazy, type ReactNode, useEffect } from 'react';
 import { Navigate, Outlet, type RouteObject } from 'react-router';
 import { Layout, type NavSection } from './app/layout';
 import { RequireSession, SessionProvider } from './app/session-context';
 import { ToastProvider } from './app/toast-context';
+import { ActivityPage } from './pages/activity-page';
+import { ApprovalsPage, PendingApprovalsBadge } from './pages/approvals-page';
 import { AuditPage } from './pages/audit-page';
+import { CommandsPage } from './pages/commands-page';
 import { EnvironmentsPage } from './pages/environments-page';
+import { ExecutionPage } from './pages/execution-page';
 import { HomeRedirect } from './pages/home-redirect';
+import { JobPage } from './pages/job-page';
+import { JobsPage } from './pages/jobs-page';
 import { LoginPage } from './pages/login-page';
 import { NodesPage } from './pages/nodes-page';
 import { NotFoundPage } from './pages/not-found-page';
@@ -42,12 +48,37 @@ interface PageRoute {
   /** Project pages: relative to /p/:project. Others: absolute. */
   path: string;
   element: ReactNode;
-  nav?: { section: string; label: string; icon: string };
+  /** `badge`: a small live count beside the label (pending approvals). */
+  nav?: { section: string; label: string; icon: string; badge?: ComponentType<{ project: string }> };
 }
 
-export const NAV_SECTIONS = ['Infrastructure', 'Configuration', 'Administration'];
+export const NAV_SECTIONS = ['Operations', 'Infrastructure', 'Configuration', 'Administration'];
 
 export const projectPages: PageRoute[] = [
+  {
+    path: 'jobs',
+    element: <JobsPage />,
+    nav: { section: 'Operations', label: 'Jobs', icon: 'play' },
+  },
+  { path: 'jobs/:name', element: <JobPage /> },
+  {
+    path: 'activity',
+    element: <ActivityPage />,
+    nav: { section: 'Operations', label: 'Activity', icon: 'activity' },
+  },
+  // The project switcher keeps the first path segment: an execution page leads to the activity.
+  { path: 'executions', element: <Navigate to="../activity" replace /> },
+  { path: 'executions/:id', element: <ExecutionPage /> },
+  {
+    path: 'approvals',
+    element: <ApprovalsPage />,
+    nav: { section: 'Operations', label: 'Approvals', icon: 'approval', badge: PendingApprovalsBadge },
+  },
+  {
+    path: 'commands',
+    element: <CommandsPage />,
+    nav: { section: 'Operations', label: 'Commands', icon: 'terminal' },
+  },
   {
     path: 'environments',
     element: <EnvironmentsPage />,
@@ -99,6 +130,7 @@ function navSections(): NavSection[] {
         label: page.nav?.label ?? page.path,
         icon: page.nav?.icon ?? 'file',
         inProject,
+        ...(page.nav?.badge ? { badge: page.nav.badge } : {}),
       })),
   })).filter((s) => s.items.length > 0);
 }
@@ -133,7 +165,7 @@ export const routes: RouteObject[] = [
           {
             path: 'p/:project',
             children: [
-              { index: true, element: <Navigate to="environments" replace /> },
+              { index: true, element: <Navigate to="jobs" replace /> },
               ...projectPages.map((p) => ({ path: p.path, element: p.element })),
             ],
           },

@@ -1,4 +1,4 @@
-import { Suspense } from 'react';
+import { type ComponentType, Suspense } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { RoleBadge } from '../components/badge';
 import { Icon } from '../components/icon';
@@ -12,6 +12,7 @@ export interface NavItem {
   label: string;
   icon: string;
   inProject: boolean;
+  badge?: ComponentType<{ project: string }>;
 }
 
 export interface NavSection {
@@ -44,6 +45,7 @@ export function Layout({ nav }: { nav: NavSection[] }) {
                 <NavLink key={item.to} to={hrefOf(item)} className="nav__link">
                   <Icon name={item.icon} />
                   {item.label}
+                  {item.badge && item.inProject && project && <item.badge project={project} />}
                 </NavLink>
               ))}
             </div>

@@ -10,6 +10,16 @@ export const ENVIRONMENT_KIND: KindInfo = {
   description: '',
 };
 export const NODE_KIND: KindInfo = { kind: 'Node', plural: 'nodes', scope: 'project', description: '' };
+export const JOB_KIND: KindInfo = { kind: 'Job', plural: 'jobs', scope: 'project', description: '' };
+
+/** Environments in promotion order (lowest `order` first), whatever order the list came in. */
+export function byPromotionOrder<T extends { spec: { order?: number }; metadata: { name: string } }>(
+  envs: T[] | undefined,
+): T[] {
+  return [...(envs ?? [])].sort(
+    (a, b) => (a.spec.order ?? 0) - (b.spec.order ?? 0) || a.metadata.name.localeCompare(b.metadata.name),
+  );
+}
 
 export function resourcesKey(kind: KindInfo, project: string | undefined): string {
   return `resources:${project ?? ''}:${kind.plural}`;

@@ -16,6 +16,19 @@ const PATHS: Record<string, string> = {
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   check: 'm5 12 5 5 9-10',
   edit: 'M4 20h4L19 9l-4-4L4 16v4Z',
+  play: 'M7 4v16l13-8L7 4Z',
+  activity: 'M3 12h4l3-8 4 16 3-8h4',
+  approval: 'M12 3 4 6v6c0 4.4 3.4 8.3 8 9 4.6-.7 8-4.6 8-9V6l-8-3Zm-3.5 9 2.5 2.5 4.5-5',
+  terminal: 'M4 4h16v16H4zM8 9l3 3-3 3M13 15h3',
+  folder: 'M3 6h6l2 2h10v11H3V6Z',
+  'folder-open': 'M3 6h6l2 2h8v3M3 6v13h15l3-8H6l-3 8',
+  download: 'M12 4v11m-5-5 5 5 5-5M5 20h14',
+  stop: 'M6 6h12v12H6z',
+  'arrow-down': 'M12 5v14m-6-6 6 6 6-6',
+  clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-13v4l3 2',
+  refresh: 'M20 11a8 8 0 0 0-14.9-3M4 4v4h4M4 13a8 8 0 0 0 14.9 3M20 20v-4h-4',
+  x: 'M6 6l12 12M18 6 6 18',
+  bug: 'M12 20a5 5 0 0 0 5-5v-4a5 5 0 0 0-10 0v4a5 5 0 0 0 5 5Zm0-14V4M8 6 6 4m10 2 2-2M7 13H3m18 0h-4M7 17l-3 2m13-2 3 2',
 };
 
 export function Icon({ name, size = 16 }: { name: keyof typeof PATHS | string; size?: number }) {

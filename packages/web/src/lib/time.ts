@@ -30,3 +30,23 @@ export function relativeTime(iso: string | undefined, now = Date.now()): string 
   }
   return 'just now';
 }
+
+/** Durations as ops read them: 320 ms, 4.2 s, 3 min 12 s, 2 h 5 min. */
+export function formatDuration(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 60_000) return `${Math.round(ms / 1000)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 3600) {
+    const s = totalSeconds % 60;
+    return `${Math.floor(totalSeconds / 60)} min${s ? ` ${s} s` : ''}`;
+  }
+  const totalMinutes = Math.round(ms / 60_000);
+  if (totalMinutes < 1440) {
+    const m = totalMinutes % 60;
+    return `${Math.floor(totalMinutes / 60)} h${m ? ` ${m} min` : ''}`;
+  }
+  const h = Math.round(ms / 3_600_000) % 24;
+  return `${Math.floor(ms / 86_400_000)} d${h ? ` ${h} h` : ''}`;
+}

@@ -11,10 +11,10 @@ export function HomeRedirect() {
   const remembered = rememberedProject();
   const names = projects.data?.map((p) => p.metadata.name);
   if (remembered && (!names || names.includes(remembered))) {
-    return <Navigate to={`/p/${encodeURIComponent(remembered)}/environments`} replace />;
+    return <Navigate to={`/p/${encodeURIComponent(remembered)}/jobs`} replace />;
   }
   const first = names?.[0];
-  if (first) return <Navigate to={`/p/${encodeURIComponent(first)}/environments`} replace />;
+  if (first) return <Navigate to={`/p/${encodeURIComponent(first)}/jobs`} replace />;
   if (projects.error) return <ErrorNotice error={projects.error} title="Cannot list projects" />;
   if (!projects.data) return <Delayed>Loading…</Delayed>;
   return (
