@@ -126,12 +126,10 @@ function toConstraint(c: Constraint): Constraint {
 }
 
 function toVariant(v: FlagVariant & { weight: number }): Variant {
-  const out: Variant = {
-    name: v.name,
-    weight: v.weight,
-    weightType: v.weightType ?? 'variable',
-    stickiness: v.stickiness ?? 'default',
-  };
+  // No default stickiness: a strategy variant without one inherits the strategy's, as in Unleash.
+  const out: Variant = { name: v.name, weight: v.weight };
+  if (v.weightType) out.weightType = v.weightType;
+  if (v.stickiness) out.stickiness = v.stickiness;
   if (v.payload) out.payload = v.payload;
   if (v.overrides?.length) out.overrides = v.overrides;
   return out;

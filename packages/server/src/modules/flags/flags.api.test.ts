@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPont, type TestPont } from '../../testing/index.js';
+import { createTestPont, DIALECTS, type TestPont } from '../../testing/index.js';
 
 const flag = (name: string, environments: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
   apiVersion: 'pont/v1',
@@ -8,7 +8,7 @@ const flag = (name: string, environments: Record<string, unknown>, extra: Record
   spec: { type: 'release', environments, ...extra },
 });
 
-describe('flags API', () => {
+describe.each(DIALECTS)('flags API on %s', (dialect) => {
   let t: TestPont;
   let ops: string;
   let ops2: string;
@@ -55,7 +55,7 @@ describe('flags API', () => {
   };
 
   beforeAll(async () => {
-    t = await createTestPont('sqlite');
+    t = await createTestPont(dialect);
     ops = await t.userToken('olga', 'ops');
     ops2 = await t.userToken('oscar', 'ops');
     dev = await t.userToken('dan', 'dev');
@@ -509,7 +509,7 @@ describe('flags API', () => {
       payload: {
         appName: 'shop',
         instanceId: 'i-1',
-        sdkVersion: 'unleash-client-node:6',
+        sdkVersion: 'unleash-node-sdk:6.12.1',
         started: new Date().toISOString(),
         interval: 60000,
       },
@@ -536,7 +536,7 @@ describe('flags API', () => {
     const clients = (await call(viewer, 'GET', '/api/v1/projects/demo/flag-clients')).json();
     expect(clients.items.map((c: { instanceId: string }) => c.instanceId).sort()).toEqual(['i-1', 'i-2']);
     expect(clients.items.find((c: { instanceId: string }) => c.instanceId === 'i-1').sdkVersion).toBe(
-      'unleash-client-node:6',
+      'unleash-node-sdk:6.12.1',
     );
   });
 });
