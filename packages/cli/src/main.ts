@@ -6,8 +6,10 @@ import { registerDiff } from './commands/diff.js';
 import { registerExec } from './commands/exec.js';
 import { registerExecutions } from './commands/executions.js';
 import { registerFiles } from './commands/files.js';
+import { registerFlags } from './commands/flags.js';
 import { registerGet } from './commands/get.js';
 import { registerImport } from './commands/import-rundeck.js';
+import { registerImportUnleash } from './commands/import-unleash.js';
 import { registerLogin } from './commands/login.js';
 import { registerProject } from './commands/project.js';
 import { registerRun } from './commands/run.js';
@@ -31,6 +33,8 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerExec,
   registerFiles,
   registerImport,
+  registerImportUnleash,
+  registerFlags,
   registerToken,
   registerAudit,
   registerUser,

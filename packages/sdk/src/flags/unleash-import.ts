@@ -14,7 +14,7 @@ import {
   type FlagVariant,
   type SegmentResource,
 } from './flag-resources.js';
-import { type SpecProblem, validateFlagSpec, validateSegmentSpec } from './validate.js';
+import { type SpecProblem, validateSegmentSpec, validateStrategy, validateVariants } from './validate.js';
 
 export interface UnleashImportOptions {
   project: string;
@@ -162,9 +162,11 @@ export function fromUnleash(body: ClientFeaturesResponse, options: UnleashImport
         };
       });
     }
-    problems.push(
-      ...validateFlagSpec({ environments: { [environment]: config } }, `features.${feature.name}`),
-    );
+    const at = `features.${feature.name}`;
+    (config.strategies ?? []).forEach((s, i) => {
+      problems.push(...validateStrategy(s, `${at}.strategies[${i}]`));
+    });
+    problems.push(...validateVariants(config.variants ?? [], `${at}.variants`));
     if (problems.length > 0) {
       skipped.push({ name: feature.name, problems });
       continue;
