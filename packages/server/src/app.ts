@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
@@ -93,6 +93,7 @@ export async function buildApp(pont: Pont): Promise<FastifyInstance> {
   await app.register(filesRoutes(pont.files));
   for (const routes of pont.jobs.routes) await app.register(routes);
   for (const routes of pont.flags.routes) await app.register(routes);
+  for (const routes of pont.deployments.routes) await app.register(routes);
 
   if (pont.config.webDir && existsSync(join(pont.config.webDir, 'index.html'))) {
     await serveWeb(app, pont.config.webDir);
@@ -102,7 +103,16 @@ export async function buildApp(pont: Pont): Promise<FastifyInstance> {
 
 /** The console is a single-page app: unknown non-API paths get index.html and the router takes over. */
 async function serveWeb(app: FastifyInstance, root: string): Promise<void> {
-  await app.register(fastifyStatic, { root, prefix: '/', wildcard: false, index: ['index.html'] });
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    wildcard: false,
+    index: ['index.html'],
+    // Built assets carry a content hash in their names: they never change, so cache them for good.
+    setHeaders: (res, path) => {
+      if (path.includes(`${sep}assets${sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+    },
+  });
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     if (path.startsWith('/api/')) {
