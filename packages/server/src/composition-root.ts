@@ -20,6 +20,7 @@ import {
   createLoginThrottle,
 } from './modules/auth/index.js';
 import { environmentKind, nodeKind, projectKind } from './modules/core/index.js';
+import { createDeploymentsModule, type DeploymentsModule } from './modules/deployments/index.js';
 import { createFilesService, type FilesService } from './modules/files/index.js';
 import { createFlagsModule, type FlagsModule, loadFlagsConfig } from './modules/flags/index.js';
 import { createJobsModule, type ExecutionRecord, type JobsModule } from './modules/jobs/index.js';
@@ -53,6 +54,7 @@ export interface Pont {
   files: FilesService;
   jobs: JobsModule;
   flags: FlagsModule;
+  deployments: DeploymentsModule;
   /** Every execution that reached a final state (deployments follow their runs here). */
   executionFinished: Topic<ExecutionRecord>;
   /** Starts background work: the execution queue, the scheduler, retention. */
@@ -149,6 +151,20 @@ export async function createPont(
     audit,
     config: loadFlagsConfig(process.env),
   });
+  const deployments = createDeploymentsModule({
+    db,
+    logger,
+    clock,
+    kinds,
+    resources,
+    authorizer,
+    approvals,
+    approvalDecisions,
+    audit: auditStore,
+    files,
+    jobs,
+    executionFinished,
+  });
 
   return {
     config,
@@ -168,13 +184,16 @@ export async function createPont(
     files,
     jobs,
     flags,
+    deployments,
     executionFinished,
     lifecycle: { draining: false },
     async start() {
       await jobs.start();
       flags.start();
+      await deployments.start();
     },
     async close() {
+      await deployments.stop();
       await jobs.stop(config.shutdownGraceMs);
       await flags.stop();
       await db.destroy();

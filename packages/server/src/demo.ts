@@ -55,8 +55,24 @@ export function demoResources(): unknown[] {
       });
     }
   }
-  docs.push(...demoJobs());
+  docs.push(...demoJobs(), demoApp());
   return docs;
+}
+
+/** The shop as an App: deploy-app installs it, one node at a time, dev → test automatically. */
+export function demoApp(): unknown {
+  return {
+    apiVersion: 'pont/v1',
+    kind: 'App',
+    metadata: { project: 'demo', name: 'shop' },
+    spec: {
+      description: 'The demo shop: a tarball installed by the deploy-app job on the app nodes.',
+      deploy: { job: 'deploy-app' },
+      artifact: { fileName: 'shop-${version}.tar.gz', keep: 10 },
+      rollout: { strategy: 'rolling', batchSize: 1 },
+      environments: { test: { autoDeploy: true } },
+    },
+  };
 }
 
 const job = (name: string, spec: Record<string, unknown>) => ({
@@ -197,12 +213,12 @@ export async function seedDemo(pont: Pont): Promise<boolean> {
   if (await pont.resources.getStored('Project', undefined, 'demo')) return false;
   await pont.resources.apply(systemActor, demoResources());
   for (const version of ['1.0.0', '1.1.0']) {
-    await pont.files.upload(
-      systemActor,
-      'demo',
-      `shop-${version}.tar.gz`,
-      Readable.from([demoArtifact(version)]),
-    );
+    // The shop's artifacts: also the files deploy-app's copy step reads (shop-VERSION.tar.gz).
+    await pont.deployments.artifacts.push(systemActor, 'demo', 'shop', version, {
+      fileName: 'shop.tar.gz',
+      body: Readable.from([demoArtifact(version)]),
+      labels: { source: 'demo' },
+    });
   }
   return true;
 }

@@ -220,6 +220,67 @@ export interface FlagClientsTable {
   last_seen_at: Iso;
 }
 
+export interface ArtifactsTable {
+  project: string;
+  app: string;
+  version: string;
+  /** The project file holding the bytes (what copy steps name). */
+  file: string;
+  size: ColumnType<number, number, number>;
+  sha256: string;
+  /** JSON labels given at push (commit, build URL, …). */
+  labels: string;
+  uploaded_by: string;
+  uploaded_at: Iso;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  project: string;
+  app: string;
+  environment: string;
+  version: string;
+  previous_version: string | null;
+  /** JSON {file, sha256, size}. */
+  artifact: string;
+  /** deploy | promote | rollback */
+  kind: string;
+  /** user | api | auto-deploy | auto-rollback */
+  trigger: string;
+  source_environment: string | null;
+  rollback_of: string | null;
+  rolled_back_by: string | null;
+  requested_by: string;
+  requested_at: Iso;
+  started_at: Iso | null;
+  finished_at: Iso | null;
+  duration_ms: number | null;
+  status: string;
+  message: string | null;
+  /** JSON {by, reason} when an admin forced a deployment through a freeze window. */
+  forced: string | null;
+  /** JSON lists: executions per batch, health check results, timeline events. */
+  executions: string;
+  health: string;
+  events: string;
+  worker: string | null;
+  heartbeat_at: Iso | null;
+}
+
+export interface DeploymentTargetsTable {
+  project: string;
+  app: string;
+  environment: string;
+  current_version: string | null;
+  current_deployment_id: string | null;
+  current_since: Iso | null;
+  last_deployment_id: string | null;
+  last_version: string | null;
+  last_status: string | null;
+  last_at: Iso | null;
+  active_id: string | null;
+}
+
 export interface Database {
   resources: ResourcesTable;
   counters: CountersTable;
@@ -238,6 +299,9 @@ export interface Database {
   flag_metrics: FlagMetricsTable;
   flag_seen: FlagSeenTable;
   flag_clients: FlagClientsTable;
+  artifacts: ArtifactsTable;
+  deployments: DeploymentsTable;
+  deployment_targets: DeploymentTargetsTable;
 }
 
 // Re-exported so later tables can use them without importing kysely directly.

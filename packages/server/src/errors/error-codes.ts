@@ -45,6 +45,18 @@ export const ERROR_CODES = {
     summary:
       'The change touches a protected environment and must be requested and approved (flag changes: POST /api/v1/projects/{project}/flag-changes).',
   },
+  DEPLOYMENT_FROZEN: {
+    status: 409,
+    kind: 'user',
+    summary:
+      'The environment is in a freeze window: deployments are refused unless an admin forces one with a reason.',
+  },
+  PROMOTION_REFUSED: {
+    status: 409,
+    kind: 'user',
+    summary:
+      'The version did not run successfully in the environment this one takes versions from (the promotion path).',
+  },
   PAYLOAD_TOO_LARGE: { status: 413, kind: 'user', summary: 'The body exceeds the configured size limit.' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,

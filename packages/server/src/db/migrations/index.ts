@@ -4,6 +4,7 @@ import * as m0002 from './0002-approvals.js';
 import * as m0003 from './0003-jobs.js';
 import * as m0004 from './0004-flags.js';
 import * as m0005 from './0005-audit-actor-type.js';
+import * as m0006 from './0006-deployments.js';
 
 /**
  * Append-only: a released migration is never edited, a change is a new file. Names sort in
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003-jobs': m0003,
   '0004-flags': m0004,
   '0005-audit-actor-type': m0005,
+  '0006-deployments': m0006,
 };

@@ -32,6 +32,34 @@ export const projectKind: KindDefinition = {
   ),
 };
 
+/** A deployment freeze: a cron expression opening it and how long it lasts, or a one-off start and end. */
+export const FreezeWindow = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 100 })),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
+    cron: Type.Optional(
+      Type.String({
+        pattern: '^\\S+( +\\S+){4,5}$',
+        description: 'five fields (six with seconds) opening the window',
+      }),
+    ),
+    duration: Type.Optional(
+      Type.Union(
+        [Type.Integer({ minimum: 1 }), Type.String({ pattern: '^\\d+(\\.\\d+)?(ms|s|m|h|d|w)?$' })],
+        {
+          description: 'how long the window lasts: milliseconds or "62h"',
+        },
+      ),
+    ),
+    timezone: Type.Optional(
+      Type.String({ maxLength: 64, description: 'IANA time zone of cron (default UTC)' }),
+    ),
+    start: Type.Optional(Type.String({ format: 'date-time' })),
+    end: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+);
+
 export const environmentKind: KindDefinition = {
   kind: 'Environment',
   plural: 'environments',
@@ -44,6 +72,11 @@ export const environmentKind: KindDefinition = {
       order: Type.Integer({ minimum: 0, description: 'position in the promotion path, lowest first' }),
       protected: Type.Optional(Type.Boolean({ description: 'runs and changes here need an approval' })),
       color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$', description: 'a #rrggbb colour' })),
+      freezeWindows: Type.Optional(
+        Type.Array(FreezeWindow, {
+          description: 'periods when deployments here are refused unless an admin forces them with a reason',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

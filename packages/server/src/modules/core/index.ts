@@ -1,1 +1,1 @@
-export { environmentKind, type NodeSpec, nodeKind, projectKind } from './core-kinds.js';
+export { environmentKind, FreezeWindow, type NodeSpec, nodeKind, projectKind } from './core-kinds.js';
