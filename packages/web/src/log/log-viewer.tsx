@@ -142,11 +142,12 @@ function LineText({ text, carried }: { text: string; carried: AnsiStyle | undefi
   );
 }
 
-const NODE_HUES = [205, 140, 35, 280, 170, 60, 320, 95];
-function nodeColour(node: string): string {
-  let h = 0;
-  for (let i = 0; i < node.length; i++) h = (h * 31 + node.charCodeAt(i)) >>> 0;
-  return `hsl(${NODE_HUES[h % NODE_HUES.length]}, 55%, 68%)`;
+// Nodes take these in name order, so the lines of neighbours never share a colour; red is left
+// to errors.
+const NODE_HUES = [205, 45, 140, 280, 175, 320, 95, 230, 20, 260];
+function nodeColour(position: number): string {
+  const round = Math.floor(position / NODE_HUES.length);
+  return `hsl(${NODE_HUES[position % NODE_HUES.length]}, ${60 - (round % 3) * 12}%, ${70 - (round % 2) * 8}%)`;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -159,6 +160,7 @@ const LogRow = memo(function LogRow({
   line,
   carried,
   target,
+  colour,
   showNode,
   showStep,
   showTime,
@@ -167,6 +169,7 @@ const LogRow = memo(function LogRow({
   line: LogLine;
   carried: AnsiStyle | undefined;
   target: boolean;
+  colour: string | undefined;
   showNode: boolean;
   showStep: boolean;
   showTime: boolean;
@@ -189,11 +192,7 @@ const LogRow = memo(function LogRow({
         </span>
       )}
       {showNode && (
-        <span
-          className="log-line__node"
-          style={line.node === WORKFLOW_NODE ? undefined : { color: nodeColour(line.node) }}
-          title={line.node}
-        >
+        <span className="log-line__node" style={colour ? { color: colour } : undefined} title={line.node}>
           {line.node === WORKFLOW_NODE ? '' : line.node}
         </span>
       )}
@@ -354,6 +353,8 @@ export function LogViewer({
   const last = Math.min(visible.count, Math.ceil((viewport.top + viewport.height) / ROW) + OVERSCAN);
   const rows: ReactNode[] = [];
   const showNode = buffer.nodes.size > 1 || nodeNames.length > 1;
+  const nodes = [...new Set([...nodeNames, ...buffer.nodes])].filter((n) => n !== WORKFLOW_NODE).sort();
+  const colours = new Map(nodes.map((n, i) => [n, nodeColour(i)]));
   const showStep = buffer.steps.size > 1 || stepIds.length > 1;
   for (let i = first; i < last; i++) {
     const index = visible.at(i);
@@ -365,6 +366,7 @@ export function LogViewer({
         line={line}
         carried={buffer.carried[index]}
         target={line.seq === target}
+        colour={colours.get(line.node)}
         showNode={showNode}
         showStep={showStep}
         showTime={showTime}
@@ -380,7 +382,6 @@ export function LogViewer({
     '--log-step': widthCh([...buffer.steps, ...stepIds], 4, 20),
   } as CSSProperties;
   const filtered = isFiltered(filter);
-  const nodes = [...new Set([...nodeNames, ...buffer.nodes])].filter((n) => n !== WORKFLOW_NODE).sort();
   const stepChoices = [...new Set([...stepIds, ...buffer.steps])].filter((s) => s !== WORKFLOW_NODE);
 
   return (
