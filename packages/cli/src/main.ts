@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
+import { registerArtifacts } from './commands/artifacts.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDelete } from './commands/delete.js';
+import { registerDeploy } from './commands/deploy.js';
 import { registerDiff } from './commands/diff.js';
 import { registerExec } from './commands/exec.js';
 import { registerExecutions } from './commands/executions.js';
@@ -32,6 +34,8 @@ const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerExecutions,
   registerExec,
   registerFiles,
+  registerDeploy,
+  registerArtifacts,
   registerImport,
   registerImportUnleash,
   registerFlags,

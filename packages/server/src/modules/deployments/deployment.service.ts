@@ -85,6 +85,8 @@ export interface MatrixCell {
   last?: { id: string; version: string; status: DeploymentStatus; at?: string };
   /** Deployments queued or waiting for approval. */
   pending: number;
+  /** The freeze window (of the environment or of this app there) in force now. */
+  frozen?: string;
 }
 
 export interface EnvironmentMatrix {
@@ -539,6 +541,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
       apps.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       for (const app of apps) {
         const name = app.metadata.name;
+        const spec = app.spec as unknown as AppSpec;
         const cells: Record<string, MatrixCell> = {};
         for (const env of envs) {
           const target = { kind: 'App', project, name, environment: env.name };
@@ -555,9 +558,12 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
               status: t.lastStatus,
               ...(t.lastAt ? { at: t.lastAt } : {}),
             };
+          const windows = [...env.freezeWindows, ...(spec.environments?.[env.name]?.freezeWindows ?? [])];
+          const frozen = windows.length > 0 ? safeFreeze(windows, now) : undefined;
+          if (frozen) cell.frozen = frozen;
           cells[env.name] = cell;
         }
-        const description = (app.spec as unknown as AppSpec).description;
+        const description = spec.description;
         out.apps.push({ name, ...(description ? { description } : {}), cells });
       }
       return out;
