@@ -9,6 +9,7 @@ import { AuditPage } from './pages/audit-page';
 import { CommandsPage } from './pages/commands-page';
 import { EnvironmentsPage } from './pages/environments-page';
 import { ExecutionPage } from './pages/execution-page';
+import { FilesPage } from './pages/files-page';
 import { HomeRedirect } from './pages/home-redirect';
 import { JobPage } from './pages/job-page';
 import { JobsPage } from './pages/jobs-page';
@@ -78,6 +79,11 @@ export const projectPages: PageRoute[] = [
     path: 'commands',
     element: <CommandsPage />,
     nav: { section: 'Operations', label: 'Commands', icon: 'terminal' },
+  },
+  {
+    path: 'files',
+    element: <FilesPage />,
+    nav: { section: 'Operations', label: 'Files', icon: 'upload' },
   },
   {
     path: 'environments',

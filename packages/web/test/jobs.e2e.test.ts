@@ -4,6 +4,7 @@
  * live log over SSE with ANSI colours, node × step matrix, filters, download, the four-eyes
  * approval between two users, and the ad-hoc command box refused to a developer.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -456,6 +457,82 @@ describe('jobs console in Chromium', () => {
     // Typically under 100 ms; EventSource (one DOM event per line) blocked for 500 ms and more.
     expect(longest).toBeLessThan(500);
     await shot('big-log');
+  });
+
+  it('kills a running execution from its page', async () => {
+    await api('POST', '/api/v1/apply', {
+      items: [
+        {
+          apiVersion: 'pont/v1',
+          kind: 'Job',
+          metadata: { project: 'demo', name: 'sleepy' },
+          spec: {
+            group: 'e2e',
+            nodes: { filter: 'dev-web-1' },
+            steps: [
+              { id: 'start', exec: 'echo started' },
+              { id: 'wait', exec: 'sleep 60' },
+              { id: 'after', exec: 'echo never' },
+            ],
+          },
+        },
+      ],
+    });
+    await page.goto(url('/p/demo/jobs/sleepy'));
+    await page.getByRole('button', { name: 'Run in dev' }).click();
+    await page.waitForURL(/\/executions\/[0-9A-Z]+$/);
+    await expect.poll(() => page.getByTestId('log').textContent()).toContain('started');
+    await expect
+      .poll(() => page.getByTestId('matrix').locator('.matrix__cell').nth(1).getAttribute('data-status'), {
+        timeout: 5000,
+      })
+      .toBe('running');
+    await page.getByRole('button', { name: 'Kill' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Kill' }).click();
+    await expect
+      .poll(() => page.getByTestId('execution-state').textContent(), { timeout: 20_000 })
+      .toContain('aborted');
+    await expect.poll(() => logStatus().getAttribute('data-phase')).toBe('ended');
+    const statuses = await page
+      .getByTestId('matrix')
+      .locator('.matrix__cell')
+      .evaluateAll((cells) => cells.map((c) => c.getAttribute('data-status')));
+    expect(statuses).toEqual(['succeeded', 'aborted', 'not-run']);
+    expect(await page.getByRole('button', { name: 'Kill' }).count()).toBe(0);
+    expect(await page.getByTestId('log').textContent()).not.toContain('never');
+    await shot('killed');
+  });
+
+  it('uploads a file for copy steps, lists it with its checksum and deletes it', async () => {
+    await page.getByRole('link', { name: 'Files' }).click();
+    const form = page.getByRole('form', { name: 'Upload a file' });
+    const content = Buffer.from('artifact bytes\n'.repeat(1000));
+    await form.locator('input[type="file"]').setInputFiles({
+      name: 'shop 1.4.2.tar.gz',
+      mimeType: 'application/gzip',
+      buffer: content,
+    });
+    // The browser's name becomes one the server accepts.
+    expect(await form.getByLabel('Name in pont').inputValue()).toBe('shop-1.4.2.tar.gz');
+    await form.getByRole('button', { name: 'Upload' }).click();
+    const row = page.getByRole('table', { name: 'Files' }).locator('tr', { hasText: 'shop-1.4.2.tar.gz' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('15 KB');
+    const sha = createHash('sha256').update(content).digest('hex');
+    expect(await row.locator('code').getAttribute('title')).toBe(sha);
+    const listed = await api('GET', '/api/v1/projects/demo/files');
+    expect(listed.items).toContainEqual(
+      expect.objectContaining({ name: 'shop-1.4.2.tar.gz', sha256: sha, size: content.length }),
+    );
+    await shot('files');
+
+    await row.getByRole('button', { name: 'Delete shop-1.4.2.tar.gz' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    const names = (await api('GET', '/api/v1/projects/demo/files')).items.map(
+      (f: { name: string }) => f.name,
+    );
+    expect(names).not.toContain('shop-1.4.2.tar.gz');
   });
 
   it('parks a prod run of one user until another approves it in the console', async () => {

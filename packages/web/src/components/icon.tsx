@@ -23,6 +23,7 @@ const PATHS: Record<string, string> = {
   folder: 'M3 6h6l2 2h10v11H3V6Z',
   'folder-open': 'M3 6h6l2 2h8v3M3 6v13h15l3-8H6l-3 8',
   download: 'M12 4v11m-5-5 5 5 5-5M5 20h14',
+  upload: 'M12 16V5m-5 5 5-5 5 5M5 20h14',
   stop: 'M6 6h12v12H6z',
   'arrow-down': 'M12 5v14m-6-6 6 6 6-6',
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-13v4l3 2',

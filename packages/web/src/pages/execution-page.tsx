@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { decideExecution, getExecution, killExecution, logUrl } from '../api/jobs';
 import { type EnvironmentSpec, type Execution, FINAL_STATES, WORKFLOW_NODE } from '../api/types';
@@ -62,8 +62,17 @@ export function ExecutionPage() {
 
   const execution = detail.data?.execution;
   const final = execution ? FINAL_STATES.has(execution.state) : false;
-  // While it runs, the matrix and header refresh; the log streams on its own.
-  useInterval(() => void detail.reload(), 1500, Boolean(execution) && !final);
+  // While it runs, the matrix and header refresh; the log streams on its own, and new lines
+  // (a step starting or ending) bring the next refresh forward.
+  const running = Boolean(execution) && !final;
+  useInterval(() => void detail.reload(), 1000, running);
+  const lastReload = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: log.version is the trigger
+  useEffect(() => {
+    if (!running || Date.now() - lastReload.current < 400) return;
+    lastReload.current = Date.now();
+    void detail.reload();
+  }, [log.version, running]);
   // The log ending is the moment the last results are in.
   const { reload } = detail;
   useEffect(() => {
