@@ -97,7 +97,7 @@ function list(value: string | string[] | undefined): string[] {
 export function bodyFor(
   served: ServedFeatures,
   query: { project?: string | string[]; namePrefix?: string },
-): { body: string; etag: string } {
+): { bytes: Buffer; etag: string } {
   const projects = list(query.project);
   const otherProject = projects.length > 0 && !projects.includes(served.project) && !projects.includes('*');
   const prefix = query.namePrefix ?? '';
@@ -137,8 +137,8 @@ export function clientApiRoutes(deps: ClientApiDeps) {
       },
       async (request, reply) => {
         const scope = scopeOf(request.actor, 'client');
-        const { body, etag } = bodyFor(await cache.get(scope.project, scope.environment), request.query);
-        return sendBody(request, reply, body, etag);
+        const { bytes, etag } = bodyFor(await cache.get(scope.project, scope.environment), request.query);
+        return sendBody(request, reply, bytes, etag);
       },
     );
 
@@ -158,7 +158,9 @@ export function clientApiRoutes(deps: ClientApiDeps) {
         const scope = scopeOf(request.actor, 'client');
         const served = await cache.get(scope.project, scope.environment);
         const { etag } = bodyFor(served, request.query);
-        const filtered = JSON.parse(bodyFor(served, request.query).body) as ClientFeaturesResponse;
+        const filtered = JSON.parse(
+          bodyFor(served, request.query).bytes.toString('utf8'),
+        ) as ClientFeaturesResponse;
         const body = JSON.stringify({
           events: [
             { eventId: 1, type: 'hydration', features: filtered.features, segments: filtered.segments ?? [] },
@@ -240,7 +242,7 @@ export function clientApiRoutes(deps: ClientApiDeps) {
   };
 }
 
-export function sendBody(request: FastifyRequest, reply: FastifyReply, body: string, etag: string) {
+export function sendBody(request: FastifyRequest, reply: FastifyReply, body: string | Buffer, etag: string) {
   void reply.header('etag', etag);
   if (etagMatches(request.headers['if-none-match'], etag)) return reply.status(304).send();
   return reply.type('application/json; charset=utf-8').send(body);

@@ -15,14 +15,16 @@ export interface ServedFeatures {
   project: string;
   environment: string;
   response: ClientFeaturesResponse;
-  /** JSON of `response`, sent as is. */
+  /** JSON of `response` (SSE sends it as text). */
   body: string;
+  /** The same, encoded once: what GET /api/client/features writes. */
+  bytes: Buffer;
   etag: string;
   builtAt: number;
   /** Compiled on first use (frontend API, evaluation). */
   engine(): Engine;
   /** Bodies filtered by query (namePrefix), cached with the entry. */
-  filtered(key: string, make: () => ClientFeaturesResponse): { body: string; etag: string };
+  filtered(key: string, make: () => ClientFeaturesResponse): { bytes: Buffer; etag: string };
 }
 
 export type FeaturesListener = (served: ServedFeatures) => void;
@@ -80,12 +82,13 @@ export function createClientFeaturesCache(deps: ClientFeaturesCacheDeps) {
     });
     const body = JSON.stringify(response);
     let engine: Engine | undefined;
-    const filtered = new Map<string, { body: string; etag: string }>();
+    const filtered = new Map<string, { bytes: Buffer; etag: string }>();
     return {
       project,
       environment,
       response,
       body,
+      bytes: Buffer.from(body),
       etag: etagOf(body),
       builtAt: clock.now().getTime(),
       engine: () => {
@@ -96,7 +99,7 @@ export function createClientFeaturesCache(deps: ClientFeaturesCacheDeps) {
         let hit = filtered.get(key);
         if (!hit) {
           const text = JSON.stringify(make());
-          hit = { body: text, etag: etagOf(text) };
+          hit = { bytes: Buffer.from(text), etag: etagOf(text) };
           if (filtered.size < 100) filtered.set(key, hit);
         }
         return hit;

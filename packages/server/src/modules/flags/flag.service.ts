@@ -191,10 +191,6 @@ export function createFlagService(deps: FlagServiceDeps) {
     const doc = documentOf(project, name, afterSpec, current, op);
     const touched = current ? environmentsChanged(before, afterSpec) : flagEnvironmentsOf(doc, undefined);
 
-    // The same validation and authorization as a real apply, without the protected-environment guard.
-    deps.approvedWrites.add(doc);
-    const [preview] = await resources.apply(actor, [doc], { dryRun: true });
-    if (!preview) throw new PontError('INTERNAL', 'dry run returned nothing');
     const protectedEnvs = await protectedSet(project, touched);
     const approvalRequired = protectedEnvs.filter((env) => !isKill(before, afterSpec, env));
     const killSwitch = protectedEnvs.length > 0 && approvalRequired.length === 0;
@@ -207,61 +203,73 @@ export function createFlagService(deps: FlagServiceDeps) {
       approvalRequired,
       killSwitch,
       summary,
-      changes: preview.changes,
-      ...(preview.before ? { before: preview.before } : {}),
-      ...(preview.after ? { after: preview.after } : {}),
+      changes: [],
     };
+
+    if (!options.dryRun && runAt === undefined && approvalRequired.length === 0) {
+      // The common case, a change that applies now: one apply, guard included.
+      const [result] = await resources.apply(actor, [doc]);
+      if (!result || result.action === 'unchanged') {
+        return { ...outcome, status: 'unchanged', approvalRequired: [], killSwitch: false };
+      }
+      return {
+        ...outcome,
+        status: 'applied',
+        changes: result.changes,
+        ...(result.before ? { before: result.before } : {}),
+        ...(result.after ? { after: result.after } : {}),
+        ...(result.resourceVersion ? { resourceVersion: result.resourceVersion } : {}),
+      };
+    }
+
+    // Otherwise the same validation and authorization as a real apply (without the guard), then
+    // the preview, or a change stored for its approval or its time.
+    const draft = documentOf(project, name, afterSpec, current, op);
+    deps.approvedWrites.add(draft);
+    const [preview] = await resources.apply(actor, [draft], { dryRun: true });
+    if (!preview) throw new PontError('INTERNAL', 'dry run returned nothing');
+    outcome.changes = preview.changes;
+    if (preview.before) outcome.before = preview.before;
+    if (preview.after) outcome.after = preview.after;
     if (preview.action === 'unchanged')
       return { ...outcome, status: 'unchanged', approvalRequired: [], killSwitch: false };
     if (options.dryRun) return outcome;
 
-    if (runAt !== undefined || approvalRequired.length > 0) {
-      const stored: StoredFlagChange = {
-        id: newId(),
-        project,
-        flag: name,
-        environments: touched,
-        operation: op,
-        summary: runAt ? `${summary} at ${runAt}` : summary,
-        requestedBy: actorLabel(actor),
-        requester: snapshot(actor),
-        requestedAt: isoNow(clock),
-        status: approvalRequired.length > 0 ? 'pending-approval' : 'scheduled',
-        ...(runAt ? { runAt } : {}),
-        ...(op.type === 'apply' && current?.metadata.resourceVersion
-          ? { baseVersion: current.metadata.resourceVersion }
-          : {}),
-      };
-      await changes.insert(stored);
-      const requested: Approval[] = [];
-      for (const environment of approvalRequired) {
-        requested.push(
-          await approvals.request(actor, {
-            project,
-            environment,
-            subjectType: 'flag-change',
-            subjectId: stored.id,
-            subjectName: name,
-            summary: stored.summary,
-          }),
-        );
-      }
-      return {
-        ...outcome,
-        status: stored.status === 'scheduled' ? 'scheduled' : 'pending-approval',
-        change: publicChange(stored),
-        approvals: requested,
-      };
+    const stored: StoredFlagChange = {
+      id: newId(),
+      project,
+      flag: name,
+      environments: touched,
+      operation: op,
+      summary: runAt ? `${summary} at ${runAt}` : summary,
+      requestedBy: actorLabel(actor),
+      requester: snapshot(actor),
+      requestedAt: isoNow(clock),
+      status: approvalRequired.length > 0 ? 'pending-approval' : 'scheduled',
+      ...(runAt ? { runAt } : {}),
+      ...(op.type === 'apply' && current?.metadata.resourceVersion
+        ? { baseVersion: current.metadata.resourceVersion }
+        : {}),
+    };
+    await changes.insert(stored);
+    const requested: Approval[] = [];
+    for (const environment of approvalRequired) {
+      requested.push(
+        await approvals.request(actor, {
+          project,
+          environment,
+          subjectType: 'flag-change',
+          subjectId: stored.id,
+          subjectName: name,
+          summary: stored.summary,
+        }),
+      );
     }
-
-    const fresh = documentOf(project, name, afterSpec, current, op);
-    const [result] = await resources.apply(actor, [fresh]);
     return {
       ...outcome,
-      status: result?.action === 'unchanged' ? 'unchanged' : 'applied',
-      changes: result?.changes ?? outcome.changes,
-      ...(result?.after ? { after: result.after } : {}),
-      ...(result?.resourceVersion ? { resourceVersion: result.resourceVersion } : {}),
+      status: stored.status === 'scheduled' ? 'scheduled' : 'pending-approval',
+      change: publicChange(stored),
+      approvals: requested,
     };
   }
 

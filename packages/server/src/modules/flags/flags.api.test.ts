@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPont, DIALECTS, type TestPont } from '../../testing/index.js';
 
@@ -481,6 +482,31 @@ describe.each(DIALECTS)('flags API on %s', (dialect) => {
       ).statusCode,
     ).toBe(304);
     expect((await call(clientDev, 'POST', '/api/frontend', {})).statusCode).toBe(403);
+  });
+
+  it('applies the example of the README', async () => {
+    const readme = readFileSync(new URL('../../../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Feature flags'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    expect(yaml).toContain('kind: Flag');
+    expect(
+      (await call(ops, 'POST', '/api/v1/apply', { items: [flag('payments-v2', { dev: { enabled: true } })] }))
+        .statusCode,
+    ).toBe(200);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/apply',
+      headers: { authorization: `Bearer ${ops}`, 'content-type': 'application/yaml' },
+      payload: yaml,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(
+      res
+        .json()
+        .results.map(
+          (r: { kind: string; name: string; action: string }) => `${r.kind}/${r.name} ${r.action}`,
+        ),
+    ).toEqual(['Segment/beta-users unchanged', 'Flag/new-checkout created']);
   });
 
   it('records SDK metrics by minute and hour, and last seen', async () => {
