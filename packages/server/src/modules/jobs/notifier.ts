@@ -3,25 +3,27 @@ import { sleep } from '../../lib/limiter.js';
 import type { Execution } from './execution.js';
 import type { Notifications, WebhookNotification } from './job.js';
 
+/** What a webhook receives of an execution: enough to link to it and say how it went. */
+const SUMMARY_FIELDS = [
+  'id',
+  'project',
+  'job',
+  'environment',
+  'state',
+  'requestedBy',
+  'trigger',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'durationMs',
+  'message',
+] as const;
+
 export type NotificationEvent = 'start' | 'success' | 'failure';
 
 export interface WebhookBody {
   event: NotificationEvent;
-  execution: Pick<
-    Execution,
-    | 'id'
-    | 'project'
-    | 'job'
-    | 'environment'
-    | 'state'
-    | 'requestedBy'
-    | 'trigger'
-    | 'createdAt'
-    | 'startedAt'
-    | 'finishedAt'
-    | 'durationMs'
-    | 'message'
-  >;
+  execution: Pick<Execution, (typeof SUMMARY_FIELDS)[number]>;
   url?: string;
 }
 
@@ -70,38 +72,9 @@ export function createNotifier(options: {
       const hooks =
         event === 'start' ? spec?.onStart : event === 'success' ? spec?.onSuccess : spec?.onFailure;
       if (!hooks?.length) return;
-      const {
-        id,
-        project,
-        job,
-        environment,
-        state,
-        requestedBy,
-        trigger,
-        createdAt,
-        startedAt,
-        finishedAt,
-        durationMs,
-        message,
-      } = execution;
-      const body: WebhookBody = {
-        event,
-        execution: {
-          id,
-          project,
-          job,
-          environment,
-          state,
-          requestedBy,
-          trigger,
-          createdAt,
-          startedAt,
-          finishedAt,
-          durationMs,
-          message,
-        },
-      };
-      if (options.publicUrl) body.url = `${options.publicUrl}/p/${project}/executions/${id}`;
+      const summary = Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, execution[k]])) as WebhookBody['execution'];
+      const body: WebhookBody = { event, execution: summary };
+      if (options.publicUrl) body.url = `${options.publicUrl}/p/${execution.project}/executions/${execution.id}`;
       for (const hook of hooks) {
         const p = deliver(hook, body).finally(() => inflight.delete(p));
         inflight.add(p);
