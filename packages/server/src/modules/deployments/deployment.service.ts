@@ -81,7 +81,7 @@ export interface MatrixCell {
   version?: string;
   since?: string;
   deploymentId?: string;
-  /** The latest deployment that ran there (it may be the current one, or a failed attempt). */
+  /** The latest deployment that ran there, when it is not the current one (running, failed, rolled back). */
   last?: { id: string; version: string; status: DeploymentStatus; at?: string };
   /** Deployments queued or waiting for approval. */
   pending: number;
@@ -551,7 +551,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
           if (t?.currentVersion) cell.version = t.currentVersion;
           if (t?.currentSince) cell.since = t.currentSince;
           if (t?.currentDeploymentId) cell.deploymentId = t.currentDeploymentId;
-          if (t?.lastDeploymentId && t.lastVersion && t.lastStatus)
+          if (t?.lastDeploymentId && t.lastVersion && t.lastStatus && t.lastDeploymentId !== t.currentDeploymentId)
             cell.last = {
               id: t.lastDeploymentId,
               version: t.lastVersion,

@@ -235,15 +235,21 @@ export function createKyselyDeploymentStore(db: Kysely<Database>): DeploymentSto
     },
 
     async pendingCounts(project) {
+      // Driven by the status index: the queue is short whatever the history holds.
       const rows = await db
         .selectFrom('deployments')
-        .select(['app', 'environment'])
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('project', '=', project)
+        .select(['project', 'app', 'environment'])
         .where('status', 'in', PENDING_STATUSES)
-        .groupBy(['app', 'environment'])
         .execute();
-      return rows.map((r) => ({ app: r.app, environment: r.environment, count: Number(r.count) }));
+      const counts = new Map<string, { app: string; environment: string; count: number }>();
+      for (const r of rows) {
+        if (r.project !== project) continue;
+        const key = `${r.app}/${r.environment}`;
+        const entry = counts.get(key) ?? { app: r.app, environment: r.environment, count: 0 };
+        entry.count++;
+        counts.set(key, entry);
+      }
+      return [...counts.values()];
     },
 
     async versionsInUse(project, app) {

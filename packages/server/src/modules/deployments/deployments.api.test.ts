@@ -247,7 +247,7 @@ describe('deployments API', () => {
     ).json() as EnvironmentMatrix;
     expect(matrix.environments.map((e) => e.name)).toEqual(['dev', 'test', 'integration', 'prod']);
     const web = matrix.apps.find((a) => a.name === 'web');
-    expect(web?.cells.dev).toMatchObject({ version: '1.0.0', pending: 0, last: { status: 'succeeded' } });
+    expect(web?.cells.dev).toEqual({ version: '1.0.0', since: expect.any(String), deploymentId: done.id, pending: 0 });
     expect(web?.cells.test?.version).toBe('1.0.0');
     expect(web?.cells.prod).toEqual({ pending: 0 });
   });
