@@ -124,7 +124,7 @@ function ansiStyle(style: AnsiStyle): { className: string; style: CSSProperties 
 }
 
 function LineText({ text, carried }: { text: string; carried: AnsiStyle | undefined }) {
-  if (!carried && !text.includes('\u001b')) return <>{text}</>;
+  if (!carried && !text.includes('\u001b') && !text.includes('\r')) return <>{text}</>;
   const { segments } = parseAnsi(text, carried);
   return (
     <>

@@ -78,7 +78,9 @@ export function ActivityPage() {
   const active = items.some((e) => !FINAL_STATES.has(e.state));
 
   // The chart follows the job filter, else the job run most recently.
-  const jobNames = (jobs.data ?? []).map((j) => j.name).sort();
+  const jobNames = [
+    ...new Set([...(jobs.data ?? []).map((j) => j.name), ...(filter.job ? [filter.job] : [])]),
+  ].sort();
   const recentJob = [...(jobs.data ?? [])]
     .filter((j) => j.lastExecution)
     .sort((a, b) =>

@@ -47,9 +47,14 @@ function runAgainHref(base: string, execution: Execution): string {
   return `${base}/jobs/${encodeURIComponent(execution.job ?? '')}?${params}`;
 }
 
+/** One view per execution: filters, scroll position and the log start afresh on another one. */
 export function ExecutionPage() {
-  const project = useProject();
   const { id = '' } = useParams();
+  return <ExecutionView key={id} id={id} />;
+}
+
+function ExecutionView({ id }: { id: string }) {
+  const project = useProject();
   const user = useUser();
   const toast = useToast();
   const base = `/p/${encodeURIComponent(project)}`;
