@@ -1,6 +1,7 @@
 // The client-features body of each (project, environment), built once and served as bytes with its
-// ETag until a Flag or Segment of the project changes. Streams subscribe here and get the new body
-// as soon as it is rebuilt.
+// ETag until a Flag or Segment of the project changes. The project's flags and segments are kept in
+// memory and updated from resource changes, so a change costs one body build, not a database read;
+// streams subscribe here and get the new body as soon as it is built.
 import { createHash } from 'node:crypto';
 import { type ClientFeaturesResponse, createEngine, type Engine } from '@pont/flag-engine';
 import { buildClientFeatures, type FlagResource, type SegmentResource } from '@pont/sdk';
@@ -9,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Topic } from '../../lib/topic.js';
-import type { ResourceChange, ResourceService } from '../resources/index.js';
+import type { Resource, ResourceChange, ResourceService } from '../resources/index.js';
 
 export interface ServedFeatures {
   project: string;
@@ -40,7 +41,14 @@ export interface ClientFeaturesCacheDeps {
 
 /** Bodies are rebuilt at least this often so that staleness (by age) shows. */
 const MAX_AGE_MS = 3_600_000;
-const RELEVANT = new Set(['Flag', 'Segment']);
+/** The in-memory copy of a project is read again from the database at least this often. */
+const STATE_MAX_AGE_MS = 10 * 60_000;
+
+interface ProjectState {
+  flags: Map<string, Resource>;
+  segments: Map<string, Resource>;
+  loadedAt: number;
+}
 
 export function etagOf(body: string): string {
   return `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
@@ -52,33 +60,68 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
+const versionOf = (r: Resource | undefined) => Number(r?.metadata.resourceVersion ?? 0);
+
 export type ClientFeaturesCache = ReturnType<typeof createClientFeaturesCache>;
 
 export function createClientFeaturesCache(deps: ClientFeaturesCacheDeps) {
   const { resources, clock, logger } = deps;
+  const states = new Map<string, ProjectState>();
+  const loading = new Map<string, Promise<ProjectState>>();
   const entries = new Map<string, ServedFeatures>();
-  const building = new Map<string, Promise<ServedFeatures>>();
-  /** Bumped on every invalidation so a build that raced with a change is not kept. */
+  /** Bumped on every change of a project so that a load that raced with it is not kept. */
   const generations = new Map<string, number>();
   const listeners = new Map<string, Set<FeaturesListener>>();
   let unsubscribe: (() => void) | undefined;
   let pollTimer: ReturnType<typeof setInterval> | undefined;
-  let lastFingerprint: string | undefined;
 
   const keyOf = (project: string, environment: string) => `${project}\u0000${environment}`;
   const generation = (project: string) => generations.get(project) ?? 0;
+  const now = () => clock.now().getTime();
 
-  async function build(project: string, environment: string): Promise<ServedFeatures> {
+  async function load(project: string): Promise<ProjectState> {
     const [flags, segments] = await Promise.all([
       resources.listStored('Flag', project),
       resources.listStored('Segment', project),
     ]);
+    return {
+      flags: new Map(flags.map((f) => [f.metadata.name, f])),
+      segments: new Map(segments.map((s) => [s.metadata.name, s])),
+      loadedAt: now(),
+    };
+  }
+
+  async function stateOf(project: string): Promise<ProjectState> {
+    for (;;) {
+      const known = states.get(project);
+      if (known && now() - known.loadedAt < STATE_MAX_AGE_MS) return known;
+      const inFlight = loading.get(project);
+      if (inFlight) {
+        await inFlight.catch(() => {});
+        continue;
+      }
+      const startedAt = generation(project);
+      const promise = load(project);
+      loading.set(project, promise);
+      try {
+        const loaded = await promise;
+        // A change landed while loading: what was read may predate it, so read again.
+        if (generation(project) !== startedAt) continue;
+        states.set(project, loaded);
+        return loaded;
+      } finally {
+        loading.delete(project);
+      }
+    }
+  }
+
+  function build(state: ProjectState, project: string, environment: string): ServedFeatures {
     const response = buildClientFeatures({
       project,
       environment,
-      flags: flags as unknown as FlagResource[],
-      segments: segments as unknown as SegmentResource[],
-      now: clock.now().getTime(),
+      flags: [...state.flags.values()] as unknown as FlagResource[],
+      segments: [...state.segments.values()] as unknown as SegmentResource[],
+      now: now(),
     });
     const body = JSON.stringify(response);
     let engine: Engine | undefined;
@@ -90,7 +133,7 @@ export function createClientFeaturesCache(deps: ClientFeaturesCacheDeps) {
       body,
       bytes: Buffer.from(body),
       etag: etagOf(body),
-      builtAt: clock.now().getTime(),
+      builtAt: now(),
       engine: () => {
         engine ??= createEngine(response);
         return engine;
@@ -110,64 +153,96 @@ export function createClientFeaturesCache(deps: ClientFeaturesCacheDeps) {
   async function get(project: string, environment: string): Promise<ServedFeatures> {
     const key = keyOf(project, environment);
     const hit = entries.get(key);
-    if (hit && clock.now().getTime() - hit.builtAt < MAX_AGE_MS) return hit;
-    const inFlight = building.get(key);
-    if (inFlight) return inFlight;
-    const startedAt = generation(project);
-    const promise = build(project, environment)
-      .then((served) => {
-        if (generation(project) === startedAt) entries.set(key, served);
-        return served;
-      })
-      .finally(() => building.delete(key));
-    building.set(key, promise);
-    return promise;
+    if (hit && now() - hit.builtAt < MAX_AGE_MS) return hit;
+    const state = await stateOf(project);
+    // Built synchronously from the state as it is now, so it cannot miss a change.
+    const served = build(state, project, environment);
+    entries.set(key, served);
+    return served;
   }
 
-  /** Drops the project's bodies and pushes fresh ones to its streams when they differ. */
-  function invalidate(project?: string): void {
-    const projects =
-      project === undefined ? new Set([...entries.values()].map((e) => e.project)) : new Set([project]);
-    for (const key of listeners.keys()) projects.add(key.split('\u0000')[0] ?? '');
-    for (const p of projects) {
-      generations.set(p, generation(p) + 1);
-      const previous = new Map<string, string>();
-      for (const [key, entry] of entries) {
-        if (entry.project === p) {
-          previous.set(key, entry.etag);
-          entries.delete(key);
-        }
-      }
-      for (const [key, set] of listeners) {
-        if (set.size === 0 || !key.startsWith(`${p}\u0000`)) continue;
-        const environment = key.slice(p.length + 1);
-        get(p, environment)
-          .then((served) => {
-            if (previous.get(key) === served.etag) return;
-            for (const listener of listeners.get(key) ?? []) listener(served);
-          })
-          .catch((error) =>
-            logger.warn({ err: error, project: p, environment }, 'could not rebuild client features'),
-          );
-      }
+  /** Sends the new body to the project's streams when it differs from what they have. */
+  function push(project: string, previous: Map<string, string>): void {
+    for (const [key, set] of listeners) {
+      if (set.size === 0 || !key.startsWith(`${project}\u0000`)) continue;
+      const environment = key.slice(project.length + 1);
+      get(project, environment)
+        .then((served) => {
+          if (previous.get(key) === served.etag) return;
+          for (const listener of listeners.get(key) ?? []) listener(served);
+        })
+        .catch((error) =>
+          logger.warn({ err: error, project, environment }, 'could not rebuild client features'),
+        );
     }
   }
 
-  /** Other replicas write to the same database: notice their flag changes by a cheap fingerprint. */
+  function dropBodies(project: string): Map<string, string> {
+    const previous = new Map<string, string>();
+    for (const [key, entry] of entries) {
+      if (entry.project === project) {
+        previous.set(key, entry.etag);
+        entries.delete(key);
+      }
+    }
+    return previous;
+  }
+
+  /** A Flag or Segment was written or deleted here: patch the project's copy, rebuild, push. */
+  function applyChange(change: ResourceChange): void {
+    const resource = change.resource;
+    const project = resource.metadata.project ?? '';
+    generations.set(project, generation(project) + 1);
+    const state = states.get(project);
+    if (state) {
+      const map = resource.kind === 'Flag' ? state.flags : state.segments;
+      const known = map.get(resource.metadata.name);
+      // Changes of one resource may be published out of commit order: the higher version wins.
+      if (change.type === 'delete') {
+        if (versionOf(known) <= versionOf(resource)) map.delete(resource.metadata.name);
+      } else if (versionOf(known) <= versionOf(resource)) {
+        map.set(resource.metadata.name, resource);
+      }
+    }
+    push(project, dropBodies(project));
+  }
+
+  /** Forgets everything of the project (or every project) and reads it again. */
+  function invalidate(project?: string): void {
+    const projects =
+      project === undefined
+        ? new Set([...states.keys(), ...[...entries.values()].map((e) => e.project)])
+        : new Set([project]);
+    for (const key of listeners.keys()) if (project === undefined) projects.add(key.split('\u0000')[0] ?? '');
+    for (const p of projects) {
+      generations.set(p, generation(p) + 1);
+      states.delete(p);
+      push(p, dropBodies(p));
+    }
+  }
+
+  /**
+   * Other replicas write to the same database: compare each project held in memory with the
+   * database (highest version and count of its flags and segments) and read again those that differ.
+   */
   async function pollReplicas(): Promise<void> {
-    const row = await sql<{ v: string | number | null; n: string | number }>`
-      select max(resource_version) as v, count(*) as n from resources where kind in ('Flag', 'Segment')`.execute(
-      deps.db.kysely,
-    );
-    const first = row.rows[0];
-    const fingerprint = `${first?.v ?? 0}/${first?.n ?? 0}`;
-    if (lastFingerprint !== undefined && fingerprint !== lastFingerprint) invalidate();
-    lastFingerprint = fingerprint;
+    if (states.size === 0) return;
+    const { rows } = await sql<{ project: string; v: string | number | null; n: string | number }>`
+      select project, max(resource_version) as v, count(*) as n from resources
+      where kind in ('Flag', 'Segment') group by project`.execute(deps.db.kysely);
+    const inDatabase = new Map(rows.map((r) => [r.project, `${Number(r.v ?? 0)}/${Number(r.n)}`]));
+    for (const [project, state] of states) {
+      const all = [...state.flags.values(), ...state.segments.values()];
+      const mine = `${all.reduce((max, r) => Math.max(max, versionOf(r)), 0)}/${all.length}`;
+      if ((inDatabase.get(project) ?? '0/0') !== mine) invalidate(project);
+    }
   }
 
   return {
     get,
     invalidate,
+    /** What the replica timer runs; tests call it directly. */
+    pollReplicas,
     /** Calls `listener` with every new body of (project, environment); returns the unsubscribe function. */
     subscribe(project: string, environment: string, listener: FeaturesListener): () => void {
       const key = keyOf(project, environment);
@@ -189,8 +264,7 @@ export function createClientFeaturesCache(deps: ClientFeaturesCacheDeps) {
     },
     start(): void {
       unsubscribe = deps.changes.subscribe((change) => {
-        if (!RELEVANT.has(change.resource.kind)) return;
-        invalidate(change.resource.metadata.project ?? '');
+        if (change.resource.kind === 'Flag' || change.resource.kind === 'Segment') applyChange(change);
       });
       if (deps.replicaPollMs > 0) {
         pollTimer = setInterval(() => {

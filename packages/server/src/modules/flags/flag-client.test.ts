@@ -202,3 +202,25 @@ describe('pont SDK flag client', () => {
     });
   });
 });
+
+describe('flag streams at shutdown', () => {
+  it('are ended so the server can close', async () => {
+    const t = await createTestPont('sqlite');
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const address = t.app.server.address();
+    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const token = (
+      await t.call(t.adminToken, { method: 'POST', url: '/api/v1/tokens', payload: { name: 's', type: 'client', project: 'demo', environment: 'dev' } })
+    ).json().token;
+    const response = await fetch(`${base}/api/client/streaming`, { headers: { authorization: token } });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const reader = response.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toMatch(/^id: "[^"]+"\nevent: unleash-connected\ndata: \{"version":2,"features":\[\]/);
+    expect(t.pont.flags.streams.size).toBe(1);
+    await t.close();
+    let done = false;
+    while (!done) done = (await reader.read()).done;
+    expect(t.pont.flags.streams.size).toBe(0);
+  });
+});
