@@ -357,18 +357,16 @@ async function history(
   options: CommonOptions & { limit?: string },
 ): Promise<void> {
   const project = ctx.project(options.project);
-  const { items } = await ctx
-    .client()
-    .request<{
-      items: Array<{
-        time: string;
-        actor: string;
-        action: string;
-        environment?: string;
-        message?: string;
-        changes: Array<{ path: string; before?: unknown; after?: unknown }>;
-      }>;
-    }>('GET', `${flagPath(project, name)}/history`, { query: { limit: options.limit ?? 50 } });
+  const { items } = await ctx.client().request<{
+    items: Array<{
+      time: string;
+      actor: string;
+      action: string;
+      environment?: string;
+      message?: string;
+      changes: Array<{ path: string; before?: unknown; after?: unknown }>;
+    }>;
+  }>('GET', `${flagPath(project, name)}/history`, { query: { limit: options.limit ?? 50 } });
   const format = parseOutput(options.output);
   if (format === 'json') return ctx.out(toJson({ items }));
   if (format === 'yaml') return ctx.out(toYaml(items));
@@ -392,20 +390,18 @@ async function metrics(
   options: CommonOptions & { env?: string; period?: string; since?: string },
 ): Promise<void> {
   const project = ctx.project(options.project);
-  const m = await ctx
-    .client()
-    .request<{
-      totals: { yes: number; no: number; variants: Record<string, number> };
-      items: Array<{
-        time: string;
-        environment: string;
-        yes: number;
-        no: number;
-        variants: Record<string, number>;
-      }>;
-    }>('GET', `${flagPath(project, name)}/metrics`, {
-      query: { environment: options.env, period: options.period, since: options.since },
-    });
+  const m = await ctx.client().request<{
+    totals: { yes: number; no: number; variants: Record<string, number> };
+    items: Array<{
+      time: string;
+      environment: string;
+      yes: number;
+      no: number;
+      variants: Record<string, number>;
+    }>;
+  }>('GET', `${flagPath(project, name)}/metrics`, {
+    query: { environment: options.env, period: options.period, since: options.since },
+  });
   const format = parseOutput(options.output);
   if (format === 'json') return ctx.out(toJson(m));
   if (format === 'yaml') return ctx.out(toYaml(m));

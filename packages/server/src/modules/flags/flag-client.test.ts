@@ -210,7 +210,11 @@ describe('flag streams at shutdown', () => {
     const address = t.app.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const token = (
-      await t.call(t.adminToken, { method: 'POST', url: '/api/v1/tokens', payload: { name: 's', type: 'client', project: 'demo', environment: 'dev' } })
+      await t.call(t.adminToken, {
+        method: 'POST',
+        url: '/api/v1/tokens',
+        payload: { name: 's', type: 'client', project: 'demo', environment: 'dev' },
+      })
     ).json().token;
     const response = await fetch(`${base}/api/client/streaming`, { headers: { authorization: token } });
     expect(response.headers.get('content-type')).toContain('text/event-stream');
