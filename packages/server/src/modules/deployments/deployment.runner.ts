@@ -264,7 +264,16 @@ export function createDeploymentRunner(deps: RunnerDeps) {
     return outcome;
   }
 
-  async function finish(d: DeploymentRecord, status: DeploymentStatus, message: string): Promise<void> {
+  /**
+   * Ends a deployment. What runs where is recorded first, then follow-ups (auto-deploys) run, and
+   * only then the record turns final with them in its timeline: whoever sees it final sees it all.
+   */
+  async function finish(
+    d: DeploymentRecord,
+    status: DeploymentStatus,
+    message: string,
+    followUps?: (final: DeploymentRecord) => Promise<string[]>,
+  ): Promise<void> {
     const finishedAt = now();
     const fields: Partial<DeploymentRecord> = {
       status,
@@ -272,10 +281,18 @@ export function createDeploymentRunner(deps: RunnerDeps) {
       message,
       ...(d.startedAt ? { durationMs: Date.parse(finishedAt) - Date.parse(d.startedAt) } : {}),
     };
-    d.events = [...d.events, { time: finishedAt, level: status === 'succeeded' ? 'info' : 'error', message }];
+    const final = { ...d, ...fields };
+    await store.recordOutcome(final);
+    const notes = followUps
+      ? await followUps(final).catch((error) => [`follow-up failed: ${(error as Error).message}`])
+      : [];
+    d.events = [
+      ...d.events,
+      { time: finishedAt, level: status === 'succeeded' ? 'info' : 'error', message },
+      ...notes.map((note) => ({ time: now(), level: 'info' as const, message: note })),
+    ];
     fields.events = d.events;
     await save(d, fields);
-    await store.recordOutcome(d);
   }
 
   async function execute(d: DeploymentRecord): Promise<void> {
@@ -292,11 +309,7 @@ export function createDeploymentRunner(deps: RunnerDeps) {
       );
       const outcome = await install(d);
       if (outcome.ok) {
-        await finish(d, 'succeeded', `${d.app} ${d.version} runs in ${d.environment}`);
-        for (const note of await deps
-          .onSucceeded(d)
-          .catch((error) => [`follow-up failed: ${(error as Error).message}`]))
-          await event(d, 'info', note);
+        await finish(d, 'succeeded', `${d.app} ${d.version} runs in ${d.environment}`, deps.onSucceeded);
         return;
       }
       const failure = outcome.failure ?? 'failed';

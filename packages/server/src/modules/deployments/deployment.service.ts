@@ -551,7 +551,12 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
           if (t?.currentVersion) cell.version = t.currentVersion;
           if (t?.currentSince) cell.since = t.currentSince;
           if (t?.currentDeploymentId) cell.deploymentId = t.currentDeploymentId;
-          if (t?.lastDeploymentId && t.lastVersion && t.lastStatus && t.lastDeploymentId !== t.currentDeploymentId)
+          if (
+            t?.lastDeploymentId &&
+            t.lastVersion &&
+            t.lastStatus &&
+            t.lastDeploymentId !== t.currentDeploymentId
+          )
             cell.last = {
               id: t.lastDeploymentId,
               version: t.lastVersion,

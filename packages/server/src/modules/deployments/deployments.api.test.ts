@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoArtifact } from '../../demo.js';
-import { createTestPont, type TestPont } from '../../testing/index.js';
+import { createTestPont, DIALECTS, type TestPont } from '../../testing/index.js';
 import { systemActor } from '../auth/index.js';
 import type { Deployment, DeploymentDetail, EnvironmentMatrix } from './index.js';
 
@@ -15,7 +15,7 @@ import type { Deployment, DeploymentDetail, EnvironmentMatrix } from './index.js
  * job (copy the artifact, unpack it, switch `current`), a real HTTP health endpoint, and users
  * with different roles.
  */
-describe('deployments API', () => {
+describe.each(DIALECTS)('deployments API on %s', (dialect) => {
   let t: TestPont;
   let root: string;
   let ops: string;
@@ -78,7 +78,7 @@ describe('deployments API', () => {
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'pont-deploy-'));
-    t = await createTestPont('sqlite');
+    t = await createTestPont(dialect);
     ops = await t.userToken('olga', 'ops');
     ops2 = await t.userToken('otto', 'ops');
     dev = await t.userToken('dan', 'dev');
@@ -247,7 +247,12 @@ describe('deployments API', () => {
     ).json() as EnvironmentMatrix;
     expect(matrix.environments.map((e) => e.name)).toEqual(['dev', 'test', 'integration', 'prod']);
     const web = matrix.apps.find((a) => a.name === 'web');
-    expect(web?.cells.dev).toEqual({ version: '1.0.0', since: expect.any(String), deploymentId: done.id, pending: 0 });
+    expect(web?.cells.dev).toEqual({
+      version: '1.0.0',
+      since: expect.any(String),
+      deploymentId: done.id,
+      pending: 0,
+    });
     expect(web?.cells.test?.version).toBe('1.0.0');
     expect(web?.cells.prod).toEqual({ pending: 0 });
   });
