@@ -87,6 +87,10 @@ export interface MatrixCell {
   pending: number;
   /** The freeze window (of the environment or of this app there) in force now. */
   frozen?: string;
+  /** Where versions come from (the promotion path); null: any version may be deployed here. */
+  from: string | null;
+  /** Deployments here wait for another user's approval. */
+  approval: boolean;
 }
 
 export interface EnvironmentMatrix {
@@ -547,7 +551,12 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
           const target = { kind: 'App', project, name, environment: env.name };
           if (!(await authorizer.decide(actor, 'read', target)).allowed) continue;
           const t = byKey.get(`${name}/${env.name}`);
-          const cell: MatrixCell = { pending: pendingByKey.get(`${name}/${env.name}`) ?? 0 };
+          const rule = ruleFor(spec, env.name, envs);
+          const cell: MatrixCell = {
+            pending: pendingByKey.get(`${name}/${env.name}`) ?? 0,
+            from: rule.from,
+            approval: rule.approval,
+          };
           if (t?.currentVersion) cell.version = t.currentVersion;
           if (t?.currentSince) cell.since = t.currentSince;
           if (t?.currentDeploymentId) cell.deploymentId = t.currentDeploymentId;
@@ -563,8 +572,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
               status: t.lastStatus,
               ...(t.lastAt ? { at: t.lastAt } : {}),
             };
-          const windows = [...env.freezeWindows, ...(spec.environments?.[env.name]?.freezeWindows ?? [])];
-          const frozen = windows.length > 0 ? safeFreeze(windows, now) : undefined;
+          const frozen = rule.freezeWindows.length > 0 ? safeFreeze(rule.freezeWindows, now) : undefined;
           if (frozen) cell.frozen = frozen;
           cells[env.name] = cell;
         }

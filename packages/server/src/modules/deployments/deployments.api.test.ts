@@ -252,9 +252,11 @@ describe.each(DIALECTS)('deployments API on %s', (dialect) => {
       since: expect.any(String),
       deploymentId: done.id,
       pending: 0,
+      from: null,
+      approval: false,
     });
     expect(web?.cells.test?.version).toBe('1.0.0');
-    expect(web?.cells.prod).toEqual({ pending: 0 });
+    expect(web?.cells.prod).toEqual({ pending: 0, from: 'integration', approval: true });
   });
 
   it('promotion refuses a version that never ran in the previous environment; promote takes exactly the version running there', async () => {
