@@ -137,7 +137,12 @@ export function clientApiRoutes(deps: ClientApiDeps) {
       },
       async (request, reply) => {
         const scope = scopeOf(request.actor, 'client');
-        const { bytes, etag } = bodyFor(await cache.get(scope.project, scope.environment), request.query);
+        const served = await cache.get(scope.project, scope.environment);
+        const { bytes, etag } = bodyFor(served, request.query);
+        if (bytes === served.bytes && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
+          void reply.header('content-encoding', 'gzip').header('vary', 'Accept-Encoding');
+          return sendBody(request, reply, served.gzipped(), etag);
+        }
         return sendBody(request, reply, bytes, etag);
       },
     );

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPont, DIALECTS, type TestPont } from '../../testing/index.js';
 
@@ -144,6 +145,14 @@ describe.each(DIALECTS)('flags API on %s', (dialect) => {
     });
     expect(again.statusCode).toBe(304);
     expect((await feature(clientProd, 'checkout'))?.enabled).toBe(false);
+    const gzipped = await t.app.inject({
+      method: 'GET',
+      url: '/api/client/features',
+      headers: { authorization: clientTest, 'accept-encoding': 'gzip, deflate' },
+    });
+    expect(gzipped.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(gzipped.rawPayload).toString())).toEqual(body);
+    expect(gzipped.headers.etag).toBe(etag);
   });
 
   it('refuses the client API to other kinds of credentials, and client tokens elsewhere', async () => {
