@@ -232,7 +232,8 @@ function OptionField({
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const hint = [
-    option.description,
+    option.description &&
+      (/[.!?:)]$/.test(option.description) ? option.description : `${option.description}.`),
     option.secretRef && `Leave empty to use the value of secret ${option.secretRef.secret}.`,
     option.multiValued && !isChoiceList(option) && `Several values, separated by “${delimiterOf(option)}”.`,
     option.values?.length && !option.enforced && type !== 'enum' && `Suggested: ${option.values.join(', ')}.`,
