@@ -172,6 +172,32 @@ describe.each(DIALECTS)('flags API on %s', (dialect) => {
       headers: { authorization: clientTest },
     });
     expect(res.json().features).toEqual([]);
+    const asked = await t.app.inject({
+      method: 'GET',
+      url: '/api/client/features?environment=prod',
+      headers: { authorization: clientTest },
+    });
+    expect(asked.json().query.environment).toBe('test');
+    // checkout is off in prod: a dev frontend token sees dev's rollout whatever the query says.
+    const names = async (query: string) =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: `/api/frontend?${query}`,
+          headers: { authorization: frontendDev },
+        })
+      )
+        .json()
+        .toggles.map((x: { name: string }) => x.name);
+    let user = 0;
+    while (!(await names(`userId=${user}`)).includes('checkout')) user++;
+    expect(await names(`userId=${user}&environment=prod`)).toContain('checkout');
+    expect((await call(clientTest, 'GET', '/api/v1/projects/demo/flag-overview')).statusCode).toBe(403);
+    expect(
+      (await call(frontendDev, 'POST', '/api/client/metrics', { appName: 'x', bucket: { toggles: {} } }))
+        .statusCode,
+    ).toBe(403);
+    expect((await call(viewer, 'POST', '/api/client/register', { appName: 'x' })).statusCode).toBe(403);
   });
 
   it('lets a viewer and a dev without a grant read flags but not toggle them', async () => {
