@@ -1,5 +1,5 @@
 // npm run bench [-- NAME ... | --quick]: runs the benchmarks, prints tables, writes bench/results/*.json.
-const all = ['core', 'flags', 'deploy'];
+const all = ['core', 'flags', 'jobs', 'deploy'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const chosen = args.filter((a) => !a.startsWith('--'));
