@@ -401,6 +401,30 @@ describe('jobs console in Chromium', () => {
     await shot('activity');
   });
 
+  it('pages the activity with load more', async () => {
+    await api('POST', '/api/v1/apply', {
+      items: [
+        {
+          apiVersion: 'pont/v1',
+          kind: 'Job',
+          metadata: { project: 'demo', name: 'tiny' },
+          spec: { group: 'e2e', nodes: { filter: 'dev-web-1' }, steps: [{ id: 'ok', exec: 'true' }] },
+        },
+      ],
+    });
+    for (let i = 0; i < 53; i++) {
+      await api('POST', '/api/v1/projects/demo/jobs/tiny/run', { environment: 'dev' });
+    }
+    await page.goto(url('/p/demo/activity?job=tiny'));
+    const rows = page.getByTestId('execution-row');
+    await expect.poll(() => rows.count()).toBe(50);
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows.count()).toBe(53);
+    expect(await page.getByText('53 executions, no more.').count()).toBe(1);
+    const ids = await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('a')?.getAttribute('href')));
+    expect(new Set(ids).size).toBe(53);
+  });
+
   it('keeps a 120,000-line log responsive while it streams in', async () => {
     await api('POST', '/api/v1/apply', {
       items: [
@@ -575,6 +599,33 @@ describe('jobs console in Chromium', () => {
     expect(await history.textContent()).toContain('admin');
     expect(await history.textContent()).toContain('change window open');
     await shot('approved');
+
+    // A second request, refused from the approvals page with a reason.
+    const opsLogin = await fetch(url('/api/v1/auth/login'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...OPS, issueToken: true }),
+    });
+    const opsToken = ((await opsLogin.json()) as { token: string }).token;
+    const second = await fetch(url('/api/v1/projects/demo/jobs/greet/run'), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${opsToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ environment: 'prod', options: { who: 'again' } }),
+    });
+    const secondId = ((await second.json()) as { id: string }).id;
+    await page.getByRole('link', { name: /Approvals/ }).click();
+    const row = page.getByTestId('pending-approval').filter({ hasText: secondId });
+    await row.getByRole('button', { name: 'Reject' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Comment').fill('not during the sale');
+    await dialog.getByRole('button', { name: 'Reject' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    const decided = page.getByRole('table', { name: 'Decided approvals' });
+    await expect.poll(() => decided.textContent()).toContain('not during the sale');
+    const rejected = await api('GET', `/api/v1/projects/demo/executions/${secondId}`);
+    expect(rejected.execution.state).toBe('aborted');
+    expect(rejected.execution.message).toContain('not during the sale');
+    await expect.poll(() => page.getByTestId('pending-approvals').count()).toBe(0);
   });
 
   it('runs an ad-hoc command and refuses it to a developer', async () => {
