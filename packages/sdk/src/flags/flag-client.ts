@@ -72,6 +72,8 @@ export interface FlagClient {
   getVariant(name: string, context?: Context, fallbackVariant?: FallbackVariant): VariantResult;
   explain(name: string, context?: Context): Explanation;
   has(name: string): boolean;
+  /** Records an evaluation made from explain() in the metrics (what isEnabled/getVariant do themselves). */
+  count(name: string, enabled: boolean, variant?: string): void;
   on<E extends keyof FlagClientEvents>(event: E, listener: FlagClientEvents[E]): () => void;
   /** Sends pending metrics now. */
   flushMetrics(): Promise<void>;
@@ -415,6 +417,9 @@ export function createFlagClient(options: FlagClientOptions): FlagClient {
       return engine.explain(name, withStatic(context));
     },
     has: (name) => engine.has(name),
+    count(name, enabled, variant) {
+      if (engine.has(name)) count(name, enabled, variant);
+    },
     on(event, listener) {
       listeners[event].add(listener);
       return () => {

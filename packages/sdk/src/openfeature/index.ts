@@ -112,9 +112,10 @@ export class PontProvider implements Provider {
     context: EvaluationContext,
     _logger: Logger,
   ): Promise<ResolutionDetails<boolean>> {
+    // One evaluation gives the value and its reason (a second one could draw other random numbers).
     const e = this.explain(flagKey, context);
-    // Count it like the SDK does (metrics, last seen).
-    const value = this.client.isEnabled(flagKey, toUnleashContext(context));
+    const value = e.enabled;
+    this.client.count(flagKey, value);
     return {
       value,
       variant: e.variant.enabled ? e.variant.name : value ? 'on' : 'off',
@@ -182,7 +183,8 @@ export class PontProvider implements Provider {
     read: (variant: string, payload: { type: string; value: string } | undefined) => T,
   ): ResolutionDetails<T> {
     const e = this.explain(flagKey, context);
-    const variant = this.client.getVariant(flagKey, toUnleashContext(context));
+    const variant = e.variant;
+    this.client.count(flagKey, variant.feature_enabled, variant.name);
     if (!variant.feature_enabled)
       return {
         value: defaultValue,
