@@ -7,6 +7,8 @@ import { ActivityPage } from './pages/activity-page';
 import { ApprovalsPage, PendingApprovalsBadge } from './pages/approvals-page';
 import { AuditPage } from './pages/audit-page';
 import { CommandsPage } from './pages/commands-page';
+import { DeploymentPage } from './pages/deployments/deployment-page';
+import { DeploymentsPage } from './pages/deployments/deployments-page';
 import { EnvironmentsPage } from './pages/environments-page';
 import { ExecutionPage } from './pages/execution-page';
 import { FilesPage } from './pages/files-page';
@@ -62,6 +64,12 @@ export const projectPages: PageRoute[] = [
     nav: { section: 'Operations', label: 'Jobs', icon: 'play' },
   },
   { path: 'jobs/:name', element: <JobPage /> },
+  {
+    path: 'deployments',
+    element: <DeploymentsPage />,
+    nav: { section: 'Operations', label: 'Deployments', icon: 'download' },
+  },
+  { path: 'deployments/:id', element: <DeploymentPage /> },
   {
     path: 'activity',
     element: <ActivityPage />,
