@@ -40,9 +40,7 @@ interface ChangeOutcome {
   after?: FlagResource;
   change?: FlagChange;
   approvals?: Approval[];
-  kind?: string;
-  name?: string;
-  action?: string;
+  kind?: 'Flag' | 'Segment';
 }
 
 interface Cell {
@@ -276,20 +274,21 @@ async function apply(
 /** One line per document of a flag-changes answer (segments come back as apply results). */
 export function printResults(ctx: CliContext, results: ChangeOutcome[], project: string): void {
   for (const r of results) {
-    if (r.kind === 'Segment')
-      ctx.out(`Segment ${project}/${r.name} ${r.action}${r.status === 'dry-run' ? ' (dry run)' : ''}`);
-    else if (r.status === 'pending-approval')
+    const label = `${r.kind ?? 'Flag'} ${project}/${r.flag}`;
+    if (r.status === 'pending-approval') {
+      ctx.out(`${label} waits for approval in ${r.approvalRequired.join(', ')} (change ${r.change?.id})`);
+    } else if (r.status === 'dry-run') {
+      const approval = r.approvalRequired.length
+        ? `, needs approval in ${r.approvalRequired.join(', ')}`
+        : '';
       ctx.out(
-        `Flag ${project}/${r.flag} waits for approval in ${r.approvalRequired.join(', ')} (change ${r.change?.id})`,
+        `${label} ${r.changes.length ? (r.before ? 'would be configured' : 'would be created') : 'unchanged'} (dry run)${approval}`,
       );
-    else if (r.status === 'dry-run')
-      ctx.out(
-        `Flag ${project}/${r.flag} ${r.changes.length ? 'would change' : 'unchanged'} (dry run)${r.approvalRequired.length ? `, needs approval in ${r.approvalRequired.join(', ')}` : ''}`,
-      );
-    else
-      ctx.out(
-        `Flag ${project}/${r.flag} ${r.status === 'applied' ? (r.before ? 'configured' : 'created') : r.status}`,
-      );
+    } else if (r.status === 'applied') {
+      ctx.out(`${label} ${r.before ? 'configured' : 'created'}`);
+    } else {
+      ctx.out(`${label} ${r.status}`);
+    }
   }
   const waiting = results.filter((r) => r.status === 'pending-approval');
   if (waiting.length > 0)

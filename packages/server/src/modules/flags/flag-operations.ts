@@ -1,6 +1,12 @@
 // What people do to flags, as pure functions of the spec: toggle, set a rollout, replace one
 // environment's configuration, promote one environment to another, or apply a whole Flag.
-import { type FlagEnvironment, type FlagSpec, type FlagStrategy, normalizedEnvironment } from '@pont/sdk';
+import {
+  type FlagEnvironment,
+  type FlagSpec,
+  type FlagStrategy,
+  normalizedEnvironment,
+  type SegmentSpec,
+} from '@pont/sdk';
 import { PontError } from '../../errors/index.js';
 import { jsonEqual } from '../resources/resource.js';
 
@@ -12,6 +18,13 @@ export type FlagOperation =
   | {
       type: 'apply';
       spec: FlagSpec;
+      labels?: Record<string, string>;
+      annotations?: Record<string, string>;
+    }
+  | {
+      /** An edit of the Segment named by the change (used by flags on in a protected environment). */
+      type: 'apply-segment';
+      spec: SegmentSpec;
       labels?: Record<string, string>;
       annotations?: Record<string, string>;
     };
@@ -28,6 +41,8 @@ export function applyOperation(spec: FlagSpec, op: FlagOperation, name: string):
   switch (op.type) {
     case 'apply':
       return op.spec;
+    case 'apply-segment':
+      throw new PontError('INTERNAL', 'a segment edit does not change a flag spec');
     case 'toggle': {
       const current = spec.environments?.[op.environment];
       return withEnvironment(spec, op.environment, { ...(current ?? {}), enabled: op.enabled });
@@ -156,6 +171,8 @@ export function describeOperation(op: FlagOperation, name: string, touched: stri
       return `promote flag ${name} from ${op.from} to ${op.to}`;
     case 'apply':
       return `apply flag ${name}${touched.length ? ` (changes ${touched.join(', ')})` : ''}`;
+    case 'apply-segment':
+      return `edit segment ${name} (used in ${touched.join(', ')})`;
   }
 }
 
@@ -164,6 +181,8 @@ export function operationEnvironments(op: FlagOperation): string[] {
   switch (op.type) {
     case 'apply':
       return Object.keys(op.spec.environments ?? {});
+    case 'apply-segment':
+      return [];
     case 'promote':
       return [op.to];
     default:

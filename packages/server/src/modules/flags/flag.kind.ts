@@ -9,7 +9,7 @@ import {
 } from '@pont/sdk';
 import { type ErrorDetail, PontError } from '../../errors/index.js';
 import type { KindDefinition, ResourceLookup } from '../resources/kind-registry.js';
-import type { Resource } from '../resources/resource.js';
+import { jsonEqual, type Resource } from '../resources/resource.js';
 import { FlagSpecSchema, SegmentSpecSchema } from './flag.schema.js';
 import { environmentsChanged, isKill } from './flag-operations.js';
 
@@ -148,17 +148,50 @@ export function flagKind(deps: FlagKindDeps): KindDefinition {
   };
 }
 
-export const segmentKind: KindDefinition = {
-  kind: 'Segment',
-  plural: 'segments',
-  shortNames: ['seg'],
-  scope: 'project',
-  description: 'A named, reusable list of constraints that flag strategies refer to.',
-  spec: SegmentSpecSchema,
-  check(resource) {
-    return validateSegmentSpec(resource.spec as unknown as SegmentSpec);
-  },
-};
+/** Environments where an enabled flag has an active strategy using the segment: where editing it changes answers. */
+export function segmentEnvironments(flags: readonly Resource[], segment: string): string[] {
+  const envs = new Set<string>();
+  for (const flag of flags) {
+    for (const [env, config] of Object.entries(asFlag(flag).spec.environments ?? {})) {
+      if (config.enabled !== true) continue;
+      if ((config.strategies ?? []).some((s) => s.disabled !== true && (s.segments ?? []).includes(segment)))
+        envs.add(env);
+    }
+  }
+  return [...envs].sort();
+}
+
+/** Whether a segment edit changes what flags answer (its constraints differ from the stored ones). */
+export function segmentChanged(previous: Resource | undefined, next: Resource): boolean {
+  return previous !== undefined && !jsonEqual(previous.spec.constraints, next.spec.constraints);
+}
+
+export function segmentKind(deps: FlagKindDeps): KindDefinition {
+  return {
+    kind: 'Segment',
+    plural: 'segments',
+    shortNames: ['seg'],
+    scope: 'project',
+    description: 'A named, reusable list of constraints that flag strategies refer to.',
+    spec: SegmentSpecSchema,
+    async check(resource, lookup) {
+      const problems = validateSegmentSpec(resource.spec as unknown as SegmentSpec);
+      if (problems.length > 0 || deps.approvedWrites.has(resource)) return problems;
+      // Editing a segment that enabled flags use in a protected environment changes answers there.
+      const project = resource.metadata.project ?? '';
+      const previous = await lookup.get('Segment', project, resource.metadata.name);
+      if (!segmentChanged(previous, resource)) return [];
+      const used = segmentEnvironments(await lookup.list('Flag', project), resource.metadata.name);
+      const guarded = await protectedEnvironments(lookup, project, used);
+      if (guarded.length === 0) return [];
+      throw new PontError(
+        'APPROVAL_REQUIRED',
+        `segment ${resource.metadata.name} is used by flags enabled in protected environment ${guarded.join(', ')}: editing it needs an approval; request one with \`pont flags apply -f FILE\` (POST /api/v1/projects/${project}/flag-changes)`,
+        [{ path: 'spec.constraints', message: `used in ${guarded.join(', ')}, which is protected` }],
+      );
+    },
+  };
+}
 
 /** Thrown where a flag must exist for an operation. */
 export function flagNotFound(project: string, name: string): PontError {

@@ -13,6 +13,7 @@ import {
   lifetimeDays,
   normalizedEnvironment,
   type SegmentResource,
+  type SegmentSpec,
   segmentIds,
 } from '@pont/sdk';
 import type { Logger } from 'pino';
@@ -31,7 +32,7 @@ import {
   type Resource,
   type ResourceService,
 } from '../resources/index.js';
-import { flagEnvironmentsOf, flagNotFound } from './flag.kind.js';
+import { flagEnvironmentsOf, flagNotFound, segmentChanged, segmentEnvironments } from './flag.kind.js';
 import {
   type FlagChange,
   type FlagChangeStatus,
@@ -68,6 +69,8 @@ export type ChangeStatus = 'applied' | 'unchanged' | 'pending-approval' | 'sched
 
 /** What a flag change did or would do. */
 export interface ChangeOutcome {
+  /** Flag, or Segment for a segment edit (then `flag` is the segment's name). */
+  kind: 'Flag' | 'Segment';
   status: ChangeStatus;
   project: string;
   flag: string;
@@ -179,6 +182,8 @@ export function createFlagService(deps: FlagServiceDeps) {
     op: FlagOperation,
     options: ChangeOptions = {},
   ): Promise<ChangeOutcome> {
+    if (op.type === 'apply-segment')
+      throw new PontError('INTERNAL', 'segment edits go through changeSegment');
     const current = await resources.getStored('Flag', project, name);
     if (!current && op.type !== 'apply') throw flagNotFound(project, name);
     await authorizer.require(actor, 'read', { kind: 'Flag', project, name });
@@ -196,6 +201,7 @@ export function createFlagService(deps: FlagServiceDeps) {
     const killSwitch = protectedEnvs.length > 0 && approvalRequired.length === 0;
     const summary = describeOperation(op, name, touched);
     const outcome: ChangeOutcome = {
+      kind: 'Flag',
       status: 'dry-run',
       project,
       flag: name,
@@ -235,6 +241,25 @@ export function createFlagService(deps: FlagServiceDeps) {
       return { ...outcome, status: 'unchanged', approvalRequired: [], killSwitch: false };
     if (options.dryRun) return outcome;
 
+    const baseVersion = op.type === 'apply' ? current?.metadata.resourceVersion : undefined;
+    return {
+      ...outcome,
+      ...(await store(actor, project, name, op, touched, approvalRequired, summary, runAt, baseVersion)),
+    };
+  }
+
+  /** Stores a change for its approvals (one per protected environment) or its time. */
+  async function store(
+    actor: Actor,
+    project: string,
+    name: string,
+    op: FlagOperation,
+    touched: string[],
+    approvalRequired: string[],
+    summary: string,
+    runAt: string | undefined,
+    baseVersion: string | undefined,
+  ): Promise<Pick<ChangeOutcome, 'status' | 'change' | 'approvals'>> {
     const stored: StoredFlagChange = {
       id: newId(),
       project,
@@ -247,9 +272,7 @@ export function createFlagService(deps: FlagServiceDeps) {
       requestedAt: isoNow(clock),
       status: approvalRequired.length > 0 ? 'pending-approval' : 'scheduled',
       ...(runAt ? { runAt } : {}),
-      ...(op.type === 'apply' && current?.metadata.resourceVersion
-        ? { baseVersion: current.metadata.resourceVersion }
-        : {}),
+      ...(baseVersion ? { baseVersion } : {}),
     };
     await changes.insert(stored);
     const requested: Approval[] = [];
@@ -266,10 +289,76 @@ export function createFlagService(deps: FlagServiceDeps) {
       );
     }
     return {
-      ...outcome,
       status: stored.status === 'scheduled' ? 'scheduled' : 'pending-approval',
       change: publicChange(stored),
       approvals: requested,
+    };
+  }
+
+  /**
+   * A Segment edit: applied at once, unless flags enabled in a protected environment use it; then it
+   * waits for approval there like a flag change.
+   */
+  async function changeSegment(
+    actor: Actor,
+    project: string,
+    doc: Resource,
+    options: { dryRun?: boolean },
+  ): Promise<ChangeOutcome> {
+    const name = doc.metadata.name;
+    const current = await resources.getStored('Segment', project, name);
+    const used = segmentChanged(current, doc)
+      ? segmentEnvironments(await resources.listStored('Flag', project), name)
+      : [];
+    const approvalRequired = await protectedSet(project, used);
+    const outcome: ChangeOutcome = {
+      kind: 'Segment',
+      status: 'dry-run',
+      project,
+      flag: name,
+      environments: used,
+      approvalRequired,
+      killSwitch: false,
+      summary: approvalRequired.length
+        ? describeOperation({ type: 'apply-segment', spec: doc.spec as unknown as SegmentSpec }, name, used)
+        : `apply segment ${name}`,
+      changes: [],
+    };
+    if (approvalRequired.length > 0) deps.approvedWrites.add(doc);
+    const dryRun = options.dryRun === true || approvalRequired.length > 0;
+    const [result] = await resources.apply(actor, [doc], { dryRun });
+    if (!result) throw new PontError('INTERNAL', 'apply returned nothing');
+    outcome.changes = result.changes;
+    if (result.before) outcome.before = result.before;
+    if (result.after) outcome.after = result.after;
+    if (result.action === 'unchanged') return { ...outcome, status: 'unchanged', approvalRequired: [] };
+    if (options.dryRun) return outcome;
+    if (approvalRequired.length === 0) {
+      return {
+        ...outcome,
+        status: 'applied',
+        ...(result.resourceVersion ? { resourceVersion: result.resourceVersion } : {}),
+      };
+    }
+    const op: FlagOperation = {
+      type: 'apply-segment',
+      spec: doc.spec as unknown as SegmentSpec,
+      ...(doc.metadata.labels ? { labels: doc.metadata.labels } : {}),
+      ...(doc.metadata.annotations ? { annotations: doc.metadata.annotations } : {}),
+    };
+    return {
+      ...outcome,
+      ...(await store(
+        actor,
+        project,
+        name,
+        op,
+        used,
+        approvalRequired,
+        outcome.summary,
+        undefined,
+        current?.metadata.resourceVersion,
+      )),
     };
   }
 
@@ -278,8 +367,36 @@ export function createFlagService(deps: FlagServiceDeps) {
     const finish = (status: FlagChangeStatus, message: string) =>
       changes.transition(stored.id, ['applying'], status, { finishedAt: isoNow(clock), message });
     try {
-      const current = await resources.getStored('Flag', stored.project, stored.flag);
       const op = stored.operation;
+      if (op.type === 'apply-segment') {
+        const segment = await resources.getStored('Segment', stored.project, stored.flag);
+        if ((segment?.metadata.resourceVersion ?? undefined) !== stored.baseVersion) {
+          await finish(
+            'failed',
+            `segment ${stored.flag} changed since the request; request the change again`,
+          );
+          return undefined;
+        }
+        const doc: Resource = {
+          apiVersion: API_VERSION,
+          kind: 'Segment',
+          metadata: {
+            project: stored.project,
+            name: stored.flag,
+            labels: op.labels ?? segment?.metadata.labels ?? {},
+            ...(op.annotations ? { annotations: op.annotations } : {}),
+            ...(segment?.metadata.resourceVersion
+              ? { resourceVersion: segment.metadata.resourceVersion }
+              : {}),
+          },
+          spec: op.spec as unknown as Record<string, unknown>,
+        };
+        deps.approvedWrites.add(doc);
+        const [result] = await resources.apply(stored.requester, [doc]);
+        await finish('applied', `applied (${result?.action})`);
+        return result;
+      }
+      const current = await resources.getStored('Flag', stored.project, stored.flag);
       if (!current && op.type !== 'apply') {
         await finish('failed', `flag ${stored.flag} no longer exists`);
         return undefined;
@@ -389,7 +506,7 @@ export function createFlagService(deps: FlagServiceDeps) {
       project: string,
       documents: Resource[],
       options: { dryRun?: boolean } = {},
-    ): Promise<Array<ChangeOutcome | (ApplyResult & { status: ChangeStatus })>> {
+    ): Promise<ChangeOutcome[]> {
       for (const [i, doc] of documents.entries()) {
         if (doc?.metadata?.project !== undefined && doc.metadata.project !== project) {
           throw new PontError(
@@ -406,19 +523,19 @@ export function createFlagService(deps: FlagServiceDeps) {
           );
         }
       }
-      const segments = documents
-        .filter((d) => d.kind === 'Segment')
-        .map((d) => ({ ...d, metadata: { ...d.metadata, project } }));
-      const flags = documents.filter((d) => d.kind === 'Flag');
-      const out: Array<ChangeOutcome | (ApplyResult & { status: ChangeStatus })> = [];
-      if (segments.length > 0) {
-        const results = await resources.apply(actor, segments, options);
-        for (const r of results)
-          out.push({
-            ...r,
-            status: options.dryRun ? 'dry-run' : r.action === 'unchanged' ? 'unchanged' : 'applied',
-          });
+      const problems = documents.flatMap((doc, document) =>
+        resources.kinds
+          .require(doc.kind)
+          .validate(doc)
+          .map((p) => ({ ...p, document })),
+      );
+      if (problems.length > 0) {
+        throw new PontError('VALIDATION_FAILED', problems[0]?.message ?? 'invalid resource', problems);
       }
+      const segments = documents.filter((d) => d.kind === 'Segment');
+      const flags = documents.filter((d) => d.kind === 'Flag');
+      const out: ChangeOutcome[] = [];
+      for (const doc of segments) out.push(await changeSegment(actor, project, doc, options));
       const names = new Set(flags.map((f) => f.metadata.name));
       const parentsFirst = [...flags].sort((a, b) => {
         const aDeps = (asFlag(a).spec.dependencies ?? []).some((d) => names.has(d.flag)) ? 1 : 0;

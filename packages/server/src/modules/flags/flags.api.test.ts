@@ -368,6 +368,72 @@ describe.each(DIALECTS)('flags API on %s', (dialect) => {
     expect(change.message).toMatch(/changed since the request/);
   });
 
+  it('asks for approval to edit a segment that flags use in a protected environment', async () => {
+    const segment = (values: string[]) => ({
+      apiVersion: 'pont/v1',
+      kind: 'Segment',
+      metadata: { project: 'demo', name: 'vip' },
+      spec: { constraints: [{ contextName: 'plan', operator: 'IN', values }] },
+    });
+    expect((await call(ops, 'POST', '/api/v1/apply', { items: [segment(['gold'])] })).statusCode).toBe(200);
+    // Used in dev only: edited at once.
+    const devOnly = flag('vip-lounge', {
+      dev: { enabled: true, strategies: [{ name: 'default', segments: ['vip'] }] },
+    });
+    expect((await call(ops, 'POST', '/api/v1/apply', { items: [devOnly] })).statusCode).toBe(200);
+    expect(
+      (await call(ops, 'POST', '/api/v1/apply', { items: [segment(['gold', 'silver'])] })).statusCode,
+    ).toBe(200);
+    // Enabled in prod through an approval: from then on, editing the segment needs one too.
+    const enable = await call(ops, 'PUT', '/api/v1/projects/demo/flags/vip-lounge/environments/prod', {
+      enabled: true,
+      strategies: [{ name: 'default', segments: ['vip'] }],
+    });
+    expect(enable.statusCode).toBe(202);
+    await call(ops2, 'POST', `/api/v1/projects/demo/approvals/${enable.json().approvals[0].id}/approve`, {});
+    await t.pont.flags.service.idle();
+    const refused = await call(ops, 'POST', '/api/v1/apply', { items: [segment(['everyone'])] });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error).toMatchObject({
+      code: 'APPROVAL_REQUIRED',
+      details: [{ path: 'spec.constraints' }],
+    });
+    const requested = await call(ops, 'POST', '/api/v1/projects/demo/flag-changes', {
+      items: [segment(['everyone'])],
+    });
+    expect(requested.statusCode, requested.body).toBe(202);
+    const outcome = requested.json().results[0];
+    expect(outcome).toMatchObject({
+      kind: 'Segment',
+      flag: 'vip',
+      status: 'pending-approval',
+      approvalRequired: ['prod'],
+      summary: 'edit segment vip (used in dev, prod)',
+    });
+    const prodBody = async () =>
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/api/client/features',
+          headers: { authorization: clientProd },
+        })
+      ).json();
+    expect(
+      (await prodBody()).segments.find((s: { name: string }) => s.name === 'vip').constraints[0].values,
+    ).toEqual(['gold', 'silver']);
+    await call(ops2, 'POST', `/api/v1/projects/demo/approvals/${outcome.approvals[0].id}/approve`, {});
+    await t.pont.flags.service.idle();
+    expect(
+      (await prodBody()).segments.find((s: { name: string }) => s.name === 'vip').constraints[0].values,
+    ).toEqual(['everyone']);
+    // A label change does not change answers: no approval.
+    const labelled = {
+      ...segment(['everyone']),
+      metadata: { project: 'demo', name: 'vip', labels: { team: 'growth' } },
+    };
+    expect((await call(ops, 'POST', '/api/v1/apply', { items: [labelled] })).statusCode).toBe(200);
+  });
+
   it('checks references and values with field paths', async () => {
     const res = await call(ops, 'POST', '/api/v1/apply', {
       items: [

@@ -39,7 +39,7 @@ export type FlagsModule = ReturnType<typeof createFlagsModule>;
 export function createFlagsModule(deps: FlagsModuleDeps) {
   const config: FlagsConfig = { ...DEFAULT_FLAGS_CONFIG, ...deps.config };
   const approvedWrites = new WeakSet<object>();
-  deps.kinds.register(segmentKind);
+  deps.kinds.register(segmentKind({ approvedWrites }));
   deps.kinds.register(flagKind({ approvedWrites }));
 
   const metrics = createFlagMetricsService({

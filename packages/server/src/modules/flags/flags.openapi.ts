@@ -52,6 +52,12 @@ export const FlagOperationSchema = Type.Union(
       labels: Type.Optional(Anything),
       annotations: Type.Optional(Anything),
     }),
+    Type.Object({
+      type: Type.Literal('apply-segment'),
+      spec: Anything,
+      labels: Type.Optional(Anything),
+      annotations: Type.Optional(Anything),
+    }),
   ],
   { description: 'what the change does' },
 );
@@ -81,6 +87,9 @@ export const FlagChangeSchema = Type.Object(
 
 export const ChangeOutcomeSchema = Type.Object(
   {
+    kind: Type.Union([Type.Literal('Flag'), Type.Literal('Segment')], {
+      description: 'Segment for a segment edit; then flag holds the segment name',
+    }),
     status: Type.Union(
       ['applied', 'unchanged', 'pending-approval', 'scheduled', 'dry-run'].map((s) => Type.Literal(s)),
       {

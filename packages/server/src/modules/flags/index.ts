@@ -1,5 +1,5 @@
 export { type ClientFeaturesCache, etagOf, type ServedFeatures } from './client-features.cache.js';
-export { flagEnvironmentsOf, flagKind, segmentKind } from './flag.kind.js';
+export { flagEnvironmentsOf, flagKind, segmentEnvironments, segmentKind } from './flag.kind.js';
 export type { ChangeOutcome, FlagService } from './flag.service.js';
 export type { FlagChange, FlagChangeStatus } from './flag-change.js';
 export type { FlagMetricsService, MetricsPayload } from './flag-metrics.service.js';
