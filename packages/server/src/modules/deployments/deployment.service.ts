@@ -498,12 +498,14 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
         limit?: number;
       },
     ): Promise<{ items: Deployment[]; nextBefore?: string }> {
-      await authorizer.require(actor, 'read', {
-        kind: 'App',
-        project,
-        name: query.app ?? '*',
-        ...(query.environment ? { environment: query.environment } : {}),
-      });
+      // One environment asked: refused outright if it is not readable. Otherwise the rows are filtered.
+      if (query.environment)
+        await authorizer.require(actor, 'read', {
+          kind: 'App',
+          project,
+          name: query.app ?? '*',
+          environment: query.environment,
+        });
       const limit = Math.min(query.limit ?? 50, 500);
       const records = await store.list({ ...query, project, limit });
       const items: Deployment[] = [];
@@ -517,7 +519,9 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
 
     /** Apps × environments: what runs where, since when, and how the latest deployment went. */
     async matrix(actor: Actor, project: string): Promise<EnvironmentMatrix> {
-      await authorizer.require(actor, 'read', { kind: 'App', project, name: '*' });
+      // A reader limited to some environments sees their columns; nobody sees what no rule grants.
+      const everything = { kind: 'App', project, name: '*' };
+      const readsAll = (await authorizer.decide(actor, 'read', everything)).allowed;
       const [apps, envs, targets, pending] = await Promise.all([
         resources.listStored('App', project),
         environments(project),
@@ -577,8 +581,11 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
           cells[env.name] = cell;
         }
         const description = spec.description;
-        out.apps.push({ name, ...(description ? { description } : {}), cells });
+        if (readsAll || Object.keys(cells).length > 0)
+          out.apps.push({ name, ...(description ? { description } : {}), cells });
       }
+      if (!readsAll && out.apps.length === 0 && apps.length > 0)
+        await authorizer.require(actor, 'read', everything);
       return out;
     },
 

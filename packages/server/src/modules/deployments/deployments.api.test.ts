@@ -569,6 +569,34 @@ describe.each(DIALECTS)('deployments API on %s', (dialect) => {
       await t.call(viewer, { method: 'GET', url: '/api/v1/projects/demo/deployments?limit=500' })
     ).json();
     expect(all.items.some((d: Deployment) => d.environment === 'prod')).toBe(false);
+
+    // Someone granted only test sees the test column and test history; with no grant, nothing.
+    const tester = await t.userToken('tess', 'none');
+    expect(
+      (await t.call(tester, { method: 'GET', url: '/api/v1/projects/demo/environment-matrix' })).statusCode,
+    ).toBe(403);
+    await apply({
+      apiVersion: 'pont/v1',
+      kind: 'Policy',
+      metadata: { name: 'tess-reads-test' },
+      spec: {
+        subjects: [{ user: 'tess' }],
+        rules: [{ actions: ['read'], kinds: ['App'], projects: ['demo'], environments: ['test'] }],
+      },
+    });
+    const limited = (
+      await t.call(tester, { method: 'GET', url: '/api/v1/projects/demo/environment-matrix' })
+    ).json() as EnvironmentMatrix;
+    expect(Object.keys(limited.apps.find((a) => a.name === 'web')?.cells ?? {})).toEqual(['test']);
+    const history = (
+      await t.call(tester, { method: 'GET', url: '/api/v1/projects/demo/deployments?app=web' })
+    ).json();
+    expect(history.items.length).toBeGreaterThan(0);
+    expect(history.items.every((d: Deployment) => d.environment === 'test')).toBe(true);
+    expect(
+      (await t.call(tester, { method: 'GET', url: '/api/v1/projects/demo/deployments?environment=dev' }))
+        .statusCode,
+    ).toBe(403);
   });
 
   it('keeps the newest artifacts and every version deployed somewhere', async () => {
