@@ -11,6 +11,11 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Db {
   readonly kysely: Kysely<Database>;
   readonly dialect: Dialect;
+  /**
+   * SQLite only: runs synchronous work on the raw connection while Kysely holds no transaction
+   * on it (bulk inserts in one prepared loop are several times faster than built queries).
+   */
+  readonly withRawSqlite?: <T>(work: (raw: SQLite.Database) => T) => Promise<T>;
   /** Applies pending migrations; safe to call at every start and from several replicas. */
   migrate(): Promise<void>;
   /** True when the database answers and every known migration has run. */
@@ -30,17 +35,26 @@ export function openDatabase(options: DatabaseOptions): Db {
     return wrap(openPostgres(options.url, options.poolSize ?? 10), 'postgres');
   }
   const file = options.sqliteFile ?? ':memory:';
-  return wrap(openSqlite(file), 'sqlite');
+  const { kysely, raw } = openSqlite(file);
+  return {
+    ...wrap(kysely, 'sqlite'),
+    // Kysely's SQLite driver hands the one connection out under a mutex: holding it means no
+    // transaction of Kysely's is open on it while the raw work runs.
+    withRawSqlite: (work) => kysely.connection().execute(async () => work(raw)),
+  };
 }
 
-function openSqlite(file: string): Kysely<Database> {
+function openSqlite(file: string): { kysely: Kysely<Database>; raw: SQLite.Database } {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const kysely = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
+  return { kysely, raw: database };
 }
 
 /**

@@ -32,7 +32,9 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
       const tables = (await db.kysely.introspection.getTables()).map((t) => t.name);
       if (tables.includes('resources')) {
         await sql`insert into resources (kind, project, name, uid, api_version, labels, spec, status, resource_version, created_at, updated_at)
-          values ('Project', '', ${`p-${name}`}, 'u', 'pont/v1', '{}', '{}', '{}', 1, '2026-01-01', '2026-01-01')`.execute(db.kysely);
+          values ('Project', '', ${`p-${name}`}, 'u', 'pont/v1', '{}', '{}', '{}', 1, '2026-01-01', '2026-01-01')`.execute(
+          db.kysely,
+        );
       }
     }
     const rows = await db.kysely.selectFrom('resources').select('name').execute();

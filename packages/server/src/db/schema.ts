@@ -121,6 +121,8 @@ export interface ExecutionsTable {
   message: string | null;
   outputs: string;
   log_lines: number;
+  /** allow | queue | forbid, copied from the job at request time (null before migration 0007). */
+  concurrency: string | null;
 }
 
 export interface ExecutionStepsTable {

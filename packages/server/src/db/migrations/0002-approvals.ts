@@ -17,6 +17,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('decided_at', 'varchar(32)')
     .addColumn('comment', 'text')
     .execute();
-  await db.schema.createIndex('approvals_project_status_idx').on('approvals').columns(['project', 'status']).execute();
-  await db.schema.createIndex('approvals_subject_idx').on('approvals').columns(['subject_type', 'subject_id']).execute();
+  await db.schema
+    .createIndex('approvals_project_status_idx')
+    .on('approvals')
+    .columns(['project', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('approvals_subject_idx')
+    .on('approvals')
+    .columns(['subject_type', 'subject_id'])
+    .execute();
 }

@@ -27,8 +27,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('outputs', 'text', (c) => c.notNull())
     .addColumn('log_lines', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('executions_state_idx').on('executions').columns(['state', 'created_at']).execute();
-  await db.schema.createIndex('executions_job_idx').on('executions').columns(['project', 'job', 'id']).execute();
+  await db.schema
+    .createIndex('executions_state_idx')
+    .on('executions')
+    .columns(['state', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('executions_job_idx')
+    .on('executions')
+    .columns(['project', 'job', 'id'])
+    .execute();
   await db.schema.createIndex('executions_project_idx').on('executions').columns(['project', 'id']).execute();
 
   await db.schema

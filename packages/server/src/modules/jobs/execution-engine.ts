@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { durationMs } from '../../lib/durations.js';
@@ -103,11 +104,12 @@ export function createExecutionEngine(deps: EngineDeps) {
         if (stopped) return;
         const free = maxRunning - running.size;
         if (free <= 0) return;
+        // A wider window than the free slots lets other jobs pass a `queue` job that must wait.
         const candidates = await store.queued(free * 4 + 10);
         const startedJobs = new Set<string>();
         for (const candidate of candidates) {
           if (running.size >= maxRunning) break;
-          if (candidate.job && concurrencyOf(candidate) === 'queue') {
+          if (candidate.job && candidate.concurrency === 'queue') {
             const key = `${candidate.project}/${candidate.job}`;
             if (startedJobs.has(key) || (await store.countRunning(candidate.project, candidate.job)) > 0)
               continue;
@@ -119,7 +121,8 @@ export function createExecutionEngine(deps: EngineDeps) {
             { state: 'running', startedAt, worker: workerId, heartbeatAt: startedAt },
             ['queued'],
           );
-          if (claimed) start({ ...candidate, state: 'running', startedAt, worker: workerId });
+          const record = claimed ? await store.get(candidate.id) : undefined;
+          if (record) start(record);
         }
       } while (pumpAgain);
     } catch (error) {
@@ -129,16 +132,10 @@ export function createExecutionEngine(deps: EngineDeps) {
     }
   }
 
-  function concurrencyOf(e: ExecutionRecord): string {
-    try {
-      return (JSON.parse(e.definition) as JobSpec).concurrency ?? 'allow';
-    } catch {
-      return 'allow';
-    }
-  }
-
   function start(execution: ExecutionRecord): { controller: AbortController; done: Promise<void> } {
     const controller = new AbortController();
+    // Every node step listens to the execution's signal: fan-out to many nodes is expected.
+    setMaxListeners(0, controller.signal);
     const entry: { controller: AbortController; reason?: 'killed' | 'timeout'; done: Promise<void> } = {
       controller,
       done: Promise.resolve(),

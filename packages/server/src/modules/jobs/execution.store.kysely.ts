@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import type { Db } from '../../db/database.js';
 import type { Database, ExecutionsTable } from '../../db/schema.js';
 import type {
   ExecutionState,
@@ -9,11 +10,32 @@ import type {
   StepStatus,
   Trigger,
 } from './execution.js';
-import type { ExecutionRecord, ExecutionStore } from './execution.store.js';
+import type { ExecutionRecord, ExecutionStore, QueuedExecution } from './execution.store.js';
+
+/** One prepared single-row insert looped inside one transaction: the cheapest way SQLite stores a batch. */
+function sqliteLogInserter(withRaw: NonNullable<Db['withRawSqlite']>) {
+  let insertAll: ((executionId: string, lines: LogLine[]) => void) | undefined;
+  return (executionId: string, lines: LogLine[]) =>
+    withRaw((raw) => {
+      if (!insertAll) {
+        const insert = raw.prepare(
+          'insert into execution_logs (execution_id, seq, time, node, step, stream, line) values (?, ?, ?, ?, ?, ?, ?)',
+        );
+        insertAll = raw.transaction((id: string, batch: LogLine[]) => {
+          for (const l of batch) insert.run(id, l.seq, l.time, l.node, l.step, l.stream, l.line);
+        });
+      }
+      insertAll(executionId, lines);
+    });
+}
 
 const FINISHED: ExecutionState[] = ['succeeded', 'failed', 'aborted', 'timed-out', 'incomplete'];
 
-export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore {
+export function createKyselyExecutionStore(
+  db: Kysely<Database>,
+  options: { rawSqlite?: Db['withRawSqlite'] } = {},
+): ExecutionStore {
+  const fastInsert = options.rawSqlite ? sqliteLogInserter(options.rawSqlite) : undefined;
   return {
     async insert(e) {
       await db.insertInto('executions').values(toRow(e)).execute();
@@ -56,12 +78,17 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
     async queued(limit) {
       const rows = await db
         .selectFrom('executions')
-        .selectAll()
+        .select(['id', 'project', 'job', 'concurrency'])
         .where('state', '=', 'queued')
         .orderBy('id')
         .limit(limit)
         .execute();
-      return rows.map(fromRow);
+      return rows.map((r) => ({
+        id: r.id,
+        project: r.project,
+        ...(r.job ? { job: r.job } : {}),
+        concurrency: (r.concurrency ?? 'allow') as QueuedExecution['concurrency'],
+      }));
     },
 
     async countRunning(project, job) {
@@ -144,7 +171,8 @@ export function createKyselyExecutionStore(db: Kysely<Database>): ExecutionStore
     },
 
     async appendLogs(executionId, lines) {
-      // Batches keep each statement under SQLite's bound-parameter limit.
+      if (fastInsert) return fastInsert(executionId, lines);
+      // Batches keep each statement under the bound-parameter limit.
       for (let i = 0; i < lines.length; i += 1000) {
         const batch = lines.slice(i, i + 1000).map((l) => ({
           execution_id: executionId,
@@ -297,7 +325,16 @@ function toRow(e: ExecutionRecord): ExecutionsTable {
     message: e.message ?? null,
     outputs: JSON.stringify(e.outputs),
     log_lines: e.logLines,
+    concurrency: concurrencyOf(e.definition),
   };
+}
+
+function concurrencyOf(definition: string): string {
+  try {
+    return (JSON.parse(definition) as { concurrency?: string }).concurrency ?? 'allow';
+  } catch {
+    return 'allow';
+  }
 }
 
 function fromRow(r: Selectable<ExecutionsTable>): ExecutionRecord {

@@ -66,7 +66,11 @@ describe.each(DIALECTS)('execution store on %s', (dialect) => {
   });
 
   it('upserts step results and appends thousands of log lines in order', async () => {
-    const store = createKyselyExecutionStore(db.kysely);
+    // On SQLite this is the raw prepared-statement path the server uses; on PostgreSQL, Kysely's.
+    const store = createKyselyExecutionStore(
+      db.kysely,
+      db.withRawSqlite ? { rawSqlite: db.withRawSqlite } : {},
+    );
     const base = {
       executionId: 'E01',
       node: 'web-1',

@@ -10,6 +10,13 @@ export interface ExecutionRecord extends Execution {
   heartbeatAt?: string;
 }
 
+export interface QueuedExecution {
+  id: string;
+  project: string;
+  job?: string;
+  concurrency: 'allow' | 'queue' | 'forbid';
+}
+
 export interface ExecutionQuery {
   project?: string;
   job?: string;
@@ -35,8 +42,8 @@ export interface ExecutionStore {
   list(query: ExecutionQuery): Promise<ExecutionRecord[]>;
   /** Updates fields; with `from`, only when the current state is one of them. Returns success. */
   update(id: string, fields: Partial<ExecutionRecord>, from?: ExecutionState[]): Promise<boolean>;
-  /** Queued executions, oldest first. */
-  queued(limit: number): Promise<ExecutionRecord[]>;
+  /** Queued executions, oldest first: just what the dispatcher decides on. */
+  queued(limit: number): Promise<QueuedExecution[]>;
   countRunning(project: string, job: string): Promise<number>;
   /** Running executions whose heartbeat is older than `staleBefore` (or every running one). */
   running(staleBefore?: string): Promise<ExecutionRecord[]>;

@@ -57,7 +57,10 @@ export type JobsModule = ReturnType<typeof createJobsModule>;
 export function createJobsModule(deps: JobsModuleDeps) {
   const { db, logger, clock, resources, secretBox } = deps;
   deps.kinds.register(jobKind);
-  const store = createKyselyExecutionStore(db.kysely);
+  const store = createKyselyExecutionStore(
+    db.kysely,
+    db.withRawSqlite ? { rawSqlite: db.withRawSqlite } : {},
+  );
   const live = createLiveLogs();
   const notifier = createNotifier({ logger });
   const local = createLocalExecutor();
