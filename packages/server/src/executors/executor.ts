@@ -64,6 +64,8 @@ export interface OpenHooks {
 
 export interface Executor {
   open(node: ExecNode, hooks?: OpenHooks): Promise<NodeSession>;
+  /** Releases what the executor keeps between sessions (helper processes). */
+  close?(): void;
 }
 
 /** A failure reaching or using a node (connection refused, host key mismatch, auth failure). */

@@ -1,9 +1,15 @@
-import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandRequest, type CommandResult, type Executor, NodeError, type NodeSession } from './executor.js';
+import {
+  type CommandRequest,
+  type CommandResult,
+  type Executor,
+  NodeError,
+  type NodeSession,
+} from './executor.js';
 import { sha256File } from './file-hash.js';
+import { createDirectLauncher, createSpawnerLauncher, type ProcessLauncher } from './process-launcher.js';
 
 /**
  * What a local command inherits from the server's environment: enough to find programs and
@@ -21,19 +27,29 @@ export function baseEnvironment(): Record<string, string> {
   return env;
 }
 
-/** Runs commands as child processes of the server, each in its own process group. */
-export function createLocalExecutor(): Executor {
+/**
+ * Runs commands as child processes of the server host, each in its own process group. They are
+ * started by the spawner helper process unless `launcher` says otherwise (PONT_LOCAL_SPAWNER=0
+ * starts them from the server itself).
+ */
+export function createLocalExecutor(options: { launcher?: ProcessLauncher } = {}): Executor {
+  const launcher =
+    options.launcher ??
+    (process.env.PONT_LOCAL_SPAWNER === '0' ? createDirectLauncher() : createSpawnerLauncher());
   return {
+    close: () => launcher.close(),
     async open() {
       const temps: string[] = [];
       const session: NodeSession = {
-        run: (request) => runLocal(request),
+        run: (request) => runLocal(launcher, request),
         async copy(localPath, remotePath, options) {
           await copyFile(localPath, remotePath);
           if (options.mode !== undefined) await chmod(remotePath, options.mode);
           const actual = await sha256File(remotePath);
           if (actual !== options.sha256) {
-            throw new NodeError(`checksum mismatch after copying to ${remotePath}: expected ${options.sha256}, got ${actual}`);
+            throw new NodeError(
+              `checksum mismatch after copying to ${remotePath}: expected ${options.sha256}, got ${actual}`,
+            );
           }
         },
         async writeTemp(content) {
@@ -52,49 +68,42 @@ export function createLocalExecutor(): Executor {
   };
 }
 
-function runLocal(request: CommandRequest): Promise<CommandResult> {
+function runLocal(launcher: ProcessLauncher, request: CommandRequest): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const [file, args] = request.shell !== undefined ? ['/bin/sh', ['-c', request.shell]] : [request.argv?.[0] ?? '', request.argv?.slice(1) ?? []];
-    // detached: the command leads its own process group, so a kill reaches its children too.
-    const child = spawn(file, args, {
-      env: { ...baseEnvironment(), ...request.env },
-      cwd: request.cwd,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const [file, args] =
+      request.shell !== undefined
+        ? ['/bin/sh', ['-c', request.shell]]
+        : [request.argv?.[0] ?? '', request.argv?.slice(1) ?? []];
     let aborted = false;
     let killTimer: NodeJS.Timeout | undefined;
-    const signalGroup = (signal: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // already gone
-      }
-    };
     const onAbort = () => {
       aborted = true;
-      signalGroup('SIGTERM');
-      killTimer = setTimeout(() => signalGroup('SIGKILL'), request.graceMs ?? 5000);
+      child.signalGroup('SIGTERM');
+      killTimer = setTimeout(() => child.signalGroup('SIGKILL'), request.graceMs ?? 5000);
     };
+    const child = launcher.launch(
+      file,
+      args,
+      { env: { ...baseEnvironment(), ...request.env }, ...(request.cwd ? { cwd: request.cwd } : {}) },
+      {
+        onOutput: (stream, chunk) => request.onOutput(stream, chunk),
+        onError(error) {
+          request.signal.removeEventListener('abort', onAbort);
+          if (error.code === 'ENOENT') {
+            request.onOutput('stderr', Buffer.from(`pont: command not found: ${file}\n`));
+            resolve({ exitCode: 127, aborted });
+          } else reject(new NodeError(`cannot start ${file}: ${error.message}`));
+        },
+        onClose(exitCode, signal) {
+          request.signal.removeEventListener('abort', onAbort);
+          if (killTimer) clearTimeout(killTimer);
+          // Whatever the leader did, nothing it started may outlive an aborted step.
+          if (aborted) child.signalGroup('SIGKILL');
+          resolve({ exitCode, ...(signal ? { signal } : {}), aborted });
+        },
+      },
+    );
     if (request.signal.aborted) onAbort();
     else request.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => request.onOutput('stdout', chunk));
-    child.stderr.on('data', (chunk: Buffer) => request.onOutput('stderr', chunk));
-    child.on('error', (error) => {
-      request.signal.removeEventListener('abort', onAbort);
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') {
-        request.onOutput('stderr', Buffer.from(`pont: command not found: ${file}\n`));
-        resolve({ exitCode: 127, aborted });
-      } else reject(new NodeError(`cannot start ${file}: ${error.message}`));
-    });
-    child.on('close', (exitCode, signal) => {
-      request.signal.removeEventListener('abort', onAbort);
-      if (killTimer) clearTimeout(killTimer);
-      // Whatever the leader did, nothing it started may outlive an aborted step.
-      if (aborted) signalGroup('SIGKILL');
-      resolve({ exitCode, ...(signal ? { signal } : {}), aborted });
-    });
   });
 }

@@ -24,7 +24,8 @@ export function splitWords(line: string): string[] {
       else current += ch;
     } else if (quote === '"') {
       if (ch === '"') quote = undefined;
-      else if (ch === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string)) current += line[++i];
+      else if (ch === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1] as string))
+        current += line[++i];
       else current += ch;
     } else if (ch === "'" || ch === '"') {
       quote = ch;

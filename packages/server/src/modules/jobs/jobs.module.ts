@@ -281,6 +281,7 @@ export function createJobsModule(deps: JobsModuleDeps) {
       scheduler.stop();
       if (sweeper) clearInterval(sweeper);
       await engine.stop(graceMs);
+      local.close?.();
     },
   };
 
