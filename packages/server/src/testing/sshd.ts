@@ -44,6 +44,12 @@ export interface SshNodesOptions {
    * outside those sshd processes sees it; it disappears with them.
    */
   password?: boolean;
+  /**
+   * Log the user in with an empty home directory (root only, same private-mount technique as
+   * `password`, on /etc/passwd): no ~/.bashrc runs for each command, as on a lean server. The
+   * benchmarks use it so a developer's shell start-up (pyenv…) does not dominate the figures.
+   */
+  cleanHome?: boolean;
   /** More public keys (`ssh-ed25519 AAAA… comment` lines) the nodes accept besides the generated one. */
   authorizedKeys?: string[];
 }
@@ -63,8 +69,8 @@ export async function startSshNodes(count: number, options: SshNodesOptions = {}
     throw new Error(`${SSH_KEYGEN} is missing (apt-get install -y openssh-client)`);
   const user = userInfo().username;
   const isRoot = process.getuid?.() === 0;
-  if (options.password && !isRoot)
-    throw new Error('startSshNodes({password: true}) needs root (it bind-mounts a private /etc/shadow)');
+  if ((options.password || options.cleanHome) && !isRoot)
+    throw new Error('startSshNodes({password, cleanHome}) needs root (it bind-mounts private copies of /etc files)');
   // The privilege separation directory sshd insists on when started as root.
   if (isRoot) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const base = await mkdtemp(join(tmpdir(), 'pont-sshd-'));
@@ -80,10 +86,17 @@ export async function startSshNodes(count: number, options: SshNodesOptions = {}
       password = `pw-${randomBytes(9).toString('base64url')}`;
       await writeFile(join(base, 'shadow'), await shadowWithPassword(user, password), { mode: 0o600 });
     }
+    const binds: Array<[string, string]> = [];
+    if (password !== undefined) binds.push([join(base, 'shadow'), '/etc/shadow']);
+    if (options.cleanHome) {
+      await mkdir(join(base, 'home'), { mode: 0o755 });
+      await writeFile(join(base, 'passwd'), await passwdWithHome(user, join(base, 'home')));
+      binds.push([join(base, 'passwd'), '/etc/passwd']);
+    }
     const prefix = options.namePrefix ?? 'node';
     const results = await Promise.allSettled(
       Array.from({ length: count }, async (_, index) => {
-        const node = await startNode(base, `${prefix}-${index + 1}`, password !== undefined);
+        const node = await startNode(base, `${prefix}-${index + 1}`, password !== undefined, binds);
         started.push(node);
         return node;
       }),
@@ -121,7 +134,7 @@ async function keygen(path: string, comment: string): Promise<void> {
   await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 }
 
-async function startNode(base: string, name: string, withPassword: boolean): Promise<StartedSshd> {
+async function startNode(base: string, name: string, withPassword: boolean, binds: Array<[string, string]>): Promise<StartedSshd> {
   const dir = join(base, name);
   await mkdir(dir);
   const hostKey = join(dir, 'ssh_host_ed25519_key');
@@ -135,20 +148,26 @@ async function startNode(base: string, name: string, withPassword: boolean): Pro
     const config = join(dir, 'sshd_config');
     await writeFile(config, sshdConfig({ dir, base, port, hostKey, withPassword }));
     const args = ['-D', '-e', '-f', config];
-    const child = withPassword
-      ? spawn(
-          'unshare',
-          [
-            '--mount',
-            '--propagation',
-            'private',
-            '/bin/sh',
-            '-c',
-            'f=$1; shift; mount --bind "$f" /etc/shadow && exec "$@"',
-          ].concat(['sh', join(base, 'shadow'), SSHD, ...args]),
-          { stdio: ['ignore', 'ignore', 'pipe'] },
-        )
-      : spawn(SSHD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child =
+      binds.length > 0
+        ? spawn(
+            'unshare',
+            [
+              '--mount',
+              '--propagation',
+              'private',
+              '/bin/sh',
+              '-c',
+              'while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 1; shift 2; done; shift; exec "$@"',
+              'sh',
+              ...binds.flat(),
+              '--',
+              SSHD,
+              ...args,
+            ],
+            { stdio: ['ignore', 'ignore', 'pipe'] },
+          )
+        : spawn(SSHD, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     // Always drain sshd's log (it would block on a full pipe); keep the tail for error messages.
     child.stderr?.on('data', (chunk: Buffer) => {
@@ -206,6 +225,17 @@ function sshdConfig(o: {
     // MaxSessions stays at the default (10), like real nodes, so channel limits get exercised.
     '',
   ].join('\n');
+}
+
+/** /etc/passwd with `user`'s home directory replaced. */
+async function passwdWithHome(user: string, home: string): Promise<string> {
+  const lines = (await readFile('/etc/passwd', 'utf8')).split('\n');
+  const found = lines.findIndex((l) => l.startsWith(`${user}:`));
+  if (found === -1) throw new Error(`user ${user} has no entry in /etc/passwd`);
+  const fields = (lines[found] ?? '').split(':');
+  fields[5] = home;
+  lines[found] = fields.join(':');
+  return lines.join('\n');
 }
 
 /** /etc/shadow with `user`'s password hash replaced (sha512-crypt made by openssl). */
