@@ -36,6 +36,7 @@ const ListQuery = Type.Object(
     job: Type.Optional(Type.String()),
     state: Type.Optional(Type.Union(EXECUTION_STATES.map((s) => Type.Literal(s)))),
     environment: Type.Optional(Type.String()),
+    type: Type.Optional(Type.Union([Type.Literal('job'), Type.Literal('adhoc')])),
     since: Type.Optional(Type.String()),
     before: Type.Optional(Type.String()),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),

@@ -41,6 +41,8 @@ export interface ExecutionServiceDeps {
 
 export interface ExecutionDetail {
   execution: Execution;
+  /** Every node of the run: those with results, and while it has not ended those it will run on. */
+  nodes: string[];
   steps: StepResult[];
   approvals: Awaited<ReturnType<ApprovalService['forSubject']>>;
   /** The job's steps as they were frozen for this run: ids and what they do, for the matrix. */
@@ -65,7 +67,14 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     const { definition: _d, sealedOptions, worker: _w, heartbeatAt: _h, ...rest } = record;
     const options = { ...rest.options };
     for (const name of Object.keys(sealedOptions)) options[name] = MASK;
-    return { ...rest, options };
+    const execution: Execution = { ...rest, options };
+    if (record.type === 'adhoc') {
+      const spec = JSON.parse(record.definition) as JobSpec;
+      const exec = spec.steps[0]?.exec;
+      if (exec !== undefined) execution.command = Array.isArray(exec) ? exec.join(' ') : exec;
+      if (spec.nodes?.filter) execution.nodeFilter = spec.nodes.filter;
+    }
+    return execution;
   }
 
   async function environmentOf(project: string, name: string): Promise<Resource> {
@@ -202,6 +211,21 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     return present(record);
   }
 
+  async function nodesIn(project: string, environment: string): Promise<Resource[]> {
+    return (await resources.listStored('Node', project)).filter(
+      (n) => (n.spec as unknown as NodeSpec).environment === environment,
+    );
+  }
+
+  /** The nodes a job would run on now, in its rank order. */
+  async function plannedNodes(project: string, environment: string, spec: JobSpec): Promise<string[]> {
+    if (spec.nodes?.local) return ['pont'];
+    return selectNodes((await nodesIn(project, environment)).map(filterableNode), spec.nodes?.filter, {
+      ...(spec.dispatch?.rankAttribute ? { attribute: spec.dispatch.rankAttribute } : {}),
+      ...(spec.dispatch?.rankOrder ? { order: spec.dispatch.rankOrder } : {}),
+    }).map((n) => n.name);
+  }
+
   async function readable(actor: Actor, record: ExecutionRecord): Promise<void> {
     await authorizer.require(actor, 'read', {
       kind: 'Job',
@@ -291,24 +315,16 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     /** The nodes of an environment a job would run on, for planning batches. */
     async nodesFor(project: string, jobName: string, environment: string): Promise<string[]> {
       const job = await jobOf(project, jobName);
-      const spec = job.spec as unknown as JobSpec;
-      if (spec.nodes?.local) return ['pont'];
-      const all = (await resources.listStored('Node', project)).filter(
-        (n) => (n.spec as unknown as NodeSpec).environment === environment,
-      );
-      return selectNodes(all.map(filterableNode), spec.nodes?.filter, {
-        ...(spec.dispatch?.rankAttribute ? { attribute: spec.dispatch.rankAttribute } : {}),
-        ...(spec.dispatch?.rankOrder ? { order: spec.dispatch.rankOrder } : {}),
-      }).map((n) => n.name);
+      return plannedNodes(project, environment, job.spec as unknown as JobSpec);
     },
 
     /** An ad-hoc command on the matching nodes, under the `exec` action, node by node. */
     async exec(actor: Actor, project: string, request: AdhocRequest): Promise<Execution> {
       const env = await environmentOf(project, request.environment);
-      const all = (await resources.listStored('Node', project)).filter(
-        (n) => (n.spec as unknown as NodeSpec).environment === request.environment,
+      const nodes = selectNodes(
+        (await nodesIn(project, request.environment)).map(filterableNode),
+        request.filter,
       );
-      const nodes = selectNodes(all.map(filterableNode), request.filter);
       if (nodes.length === 0) {
         throw new PontError(
           'VALIDATION_FAILED',
@@ -377,9 +393,16 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     async get(actor: Actor, project: string, id: string): Promise<ExecutionDetail> {
       const record = await load(actor, project, id);
       const spec = JSON.parse(record.definition) as JobSpec;
+      const steps = await store.steps(id);
+      const nodes = new Set(steps.map((st) => st.node));
+      if (!FINAL_STATES.has(record.state)) {
+        for (const node of await plannedNodes(project, record.environment, spec).catch(() => []))
+          nodes.add(node);
+      }
       return {
         execution: present(record),
-        steps: await store.steps(id),
+        nodes: [...nodes],
+        steps,
         approvals: await approvals.forSubject('execution', id),
         plan: spec.steps.map((s) => ({
           id: s.id,

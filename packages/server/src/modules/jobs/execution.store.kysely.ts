@@ -52,6 +52,7 @@ export function createKyselyExecutionStore(
       if (q.job) query = query.where('job', '=', q.job);
       if (q.state) query = query.where('state', '=', q.state);
       if (q.environment) query = query.where('environment', '=', q.environment);
+      if (q.type) query = query.where('type', '=', q.type);
       if (q.before) query = query.where('id', '<', q.before);
       if (q.since) query = query.where('created_at', '>=', q.since);
       const rows = await query

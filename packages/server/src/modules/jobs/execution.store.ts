@@ -22,6 +22,7 @@ export interface ExecutionQuery {
   job?: string;
   state?: ExecutionState;
   environment?: string;
+  type?: 'job' | 'adhoc';
   /** Only executions with an id below this (the cursor of the previous page). */
   before?: string;
   since?: string;

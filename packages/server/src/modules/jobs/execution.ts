@@ -63,6 +63,9 @@ export interface Execution {
   finishedAt?: string;
   durationMs?: number;
   message?: string;
+  /** Ad-hoc executions: the command and the node filter it ran with. */
+  command?: string;
+  nodeFilter?: string;
   /** node → step id → output name → value */
   outputs: Record<string, Record<string, Record<string, string>>>;
   logLines: number;

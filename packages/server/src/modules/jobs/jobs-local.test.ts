@@ -332,6 +332,14 @@ describe('jobs on the local executor', () => {
     expect((await run('hello', 'test', {}, dev)).statusCode).toBe(201);
     const prod = await run('hello', 'prod', {}, dev);
     expect(prod.statusCode).toBe(403);
+    const summaries = (
+      await t.call(dev, { method: 'GET', url: '/api/v1/projects/demo/job-summaries' })
+    ).json().items;
+    expect(summaries.find((j: { name: string }) => j.name === 'hello').runnableIn).toEqual([
+      'dev',
+      'test',
+      'integration',
+    ]);
     const adhoc = await t.call(dev, {
       method: 'POST',
       url: '/api/v1/projects/demo/exec',
@@ -347,6 +355,19 @@ describe('jobs on the local executor', () => {
     const execution = await finished(ok.json().id);
     expect(execution.state).toBe('succeeded');
     expect(await logOf(execution.id)).toContain('adhoc-test-web-1');
+    expect(execution).toMatchObject({
+      type: 'adhoc',
+      command: 'echo adhoc-$PONT_NODE_NAME',
+      nodeFilter: 'name: test-web-1',
+    });
+    const adhocOnly = (
+      await t.call(ops, { method: 'GET', url: '/api/v1/projects/demo/executions?type=adhoc' })
+    ).json().items;
+    expect(adhocOnly.map((e: { id: string }) => e.id)).toEqual([execution.id]);
+    const detail = (
+      await t.call(ops, { method: 'GET', url: `/api/v1/projects/demo/executions/${execution.id}` })
+    ).json();
+    expect(detail.nodes).toEqual(['test-web-1']);
   });
 
   it('needs another person to approve a run in a protected environment', async () => {

@@ -267,7 +267,7 @@ export function createJobsModule(deps: JobsModuleDeps) {
     store,
     live,
     notifier,
-    routes: [executionRoutes(service), jobRoutes(service, resources, scheduler, store)],
+    routes: [executionRoutes(service), jobRoutes(service, resources, scheduler, store, deps.authorizer)],
     async start(): Promise<void> {
       await engine.start();
       scheduler.start();

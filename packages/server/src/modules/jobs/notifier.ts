@@ -72,9 +72,12 @@ export function createNotifier(options: {
       const hooks =
         event === 'start' ? spec?.onStart : event === 'success' ? spec?.onSuccess : spec?.onFailure;
       if (!hooks?.length) return;
-      const summary = Object.fromEntries(SUMMARY_FIELDS.map((k) => [k, execution[k]])) as WebhookBody['execution'];
+      const summary = Object.fromEntries(
+        SUMMARY_FIELDS.map((k) => [k, execution[k]]),
+      ) as WebhookBody['execution'];
       const body: WebhookBody = { event, execution: summary };
-      if (options.publicUrl) body.url = `${options.publicUrl}/p/${execution.project}/executions/${execution.id}`;
+      if (options.publicUrl)
+        body.url = `${options.publicUrl}/p/${execution.project}/executions/${execution.id}`;
       for (const hook of hooks) {
         const p = deliver(hook, body).finally(() => inflight.delete(p));
         inflight.add(p);
