@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PontError } from '../../errors/index.js';
+import { openEventStream } from '../../http/event-stream.js';
 import { isSet, QueryFlag } from '../../http/query-flag.js';
 import type { Topic } from '../../lib/topic.js';
 import { NAME_PATTERN } from '../resources/index.js';
@@ -197,13 +198,7 @@ export function deploymentRoutes(
             end();
           }
         };
-        reply.hijack();
-        raw.writeHead(200, {
-          'content-type': 'text/event-stream',
-          'cache-control': 'no-cache',
-          connection: 'keep-alive',
-          'x-accel-buffering': 'no',
-        });
+        openEventStream(reply);
         raw.write(`event: deployment\ndata: ${last}\n\n`);
         streams.add(end);
         unsubscribe = updates.subscribe((d) => d.id === id && send(d));

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { openEventStream } from '../../http/event-stream.js';
 import { isSet, QueryFlag } from '../../http/query-flag.js';
 import { parseSince } from '../../lib/since.js';
 import { EXECUTION_STATES, type LogLine } from './execution.js';
@@ -236,13 +237,7 @@ async function stream(
   unsubscribe = await service.follow(actor, params.project, params.id, query, (event) =>
     started ? emit(event) : pending.push(event),
   );
-  reply.hijack();
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  openEventStream(reply);
   raw.write(': pont log stream\n\n');
   started = true;
   for (const event of pending) emit(event);
