@@ -50,6 +50,22 @@ describe('demo jobs', () => {
     expect(existsSync(`${root}/test-app-1/releases/1.0.0/VERSION`)).toBe(true);
   });
 
+  it('protects artifact files from plain uploads and deletes', async () => {
+    const put = await t.call(t.adminToken, {
+      method: 'PUT',
+      url: '/api/v1/projects/demo/files/shop-1.0.0.tar.gz',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('not the artifact'),
+    });
+    expect(put.statusCode).toBe(409);
+    expect(put.json().error.message).toMatch(/artifact shop 1.0.0/);
+    const del = await t.call(t.adminToken, {
+      method: 'DELETE',
+      url: '/api/v1/projects/demo/files/shop-1.0.0.tar.gz',
+    });
+    expect(del.statusCode).toBe(409);
+  });
+
   it('clean-logs lists in dry run and deletes only files older than N days otherwise', async () => {
     const folder = `${t.database.dataDir}/logs`;
     mkdirSync(folder, { recursive: true });

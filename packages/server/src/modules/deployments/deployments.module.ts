@@ -40,6 +40,15 @@ export function createDeploymentsModule(deps: DeploymentsModuleDeps) {
   deps.kinds.register(appKind);
   const store = createKyselyDeploymentStore(deps.db.kysely);
   const updates = createTopic<Deployment>();
+  deps.files.setOwnerLookup(async (project, name) => {
+    const row = await deps.db.kysely
+      .selectFrom('artifacts')
+      .select(['app', 'version'])
+      .where('project', '=', project)
+      .where('file', '=', name)
+      .executeTakeFirst();
+    return row ? `artifact ${row.app} ${row.version}` : undefined;
+  });
   const artifacts = createArtifactService({
     store,
     files: deps.files,

@@ -46,8 +46,33 @@ export function createFilesService(deps: {
     return join(root, project, name);
   }
 
+  let ownerOf: (project: string, name: string) => Promise<string | undefined> = async () => undefined;
+
+  /** Files another module owns (artifacts) change only through that module. */
+  async function guard(actor: Actor, project: string, name: string): Promise<void> {
+    if (actor.type === 'system') return;
+    const owner = await ownerOf(project, name);
+    if (owner) {
+      throw new PontError(
+        'INVALID_STATE',
+        `file ${name} holds ${owner}: it changes only through its module`,
+        [
+          {
+            path: 'name',
+            message:
+              'artifacts are immutable: push a new version (pont artifacts push) or pick another file name',
+          },
+        ],
+      );
+    }
+  }
+
   return {
     root,
+    /** Lets a module (deployments) claim files, so plain uploads cannot overwrite or delete them. */
+    setOwnerLookup(lookup: (project: string, name: string) => Promise<string | undefined>): void {
+      ownerOf = lookup;
+    },
     /** The on-disk path of a file, for copy steps; `path` sources must stay inside files/. */
     resolvePath(relative: string): string {
       const full = resolve(root, relative);
@@ -60,6 +85,7 @@ export function createFilesService(deps: {
     async upload(actor: Actor, project: string, name: string, body: Readable): Promise<StoredFile> {
       await deps.authorizer.require(actor, 'apply', { kind: 'File', project, name });
       const target = pathOf(project, name);
+      await guard(actor, project, name);
       await mkdir(join(root, project), { recursive: true });
       const temp = `${target}.upload-${process.pid}-${Date.now()}`;
       const hash = createHash('sha256');
@@ -161,6 +187,7 @@ export function createFilesService(deps: {
 
     async remove(actor: Actor, project: string, name: string): Promise<void> {
       await deps.authorizer.require(actor, 'delete', { kind: 'File', project, name });
+      await guard(actor, project, name);
       const result = await deps.db
         .deleteFrom('files')
         .where('project', '=', project)
