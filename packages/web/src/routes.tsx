@@ -12,6 +12,10 @@ import { DeploymentsPage } from './pages/deployments/deployments-page';
 import { EnvironmentsPage } from './pages/environments-page';
 import { ExecutionPage } from './pages/execution-page';
 import { FilesPage } from './pages/files-page';
+import { FlagChangePage } from './pages/flags/flag-change-page';
+import { FlagChangesPage } from './pages/flags/flag-changes-page';
+import { FlagPage } from './pages/flags/flag-page';
+import { FlagsPage } from './pages/flags/flags-page';
 import { HomeRedirect } from './pages/home-redirect';
 import { JobPage } from './pages/job-page';
 import { JobsPage } from './pages/jobs-page';
@@ -70,6 +74,14 @@ export const projectPages: PageRoute[] = [
     nav: { section: 'Operations', label: 'Deployments', icon: 'download' },
   },
   { path: 'deployments/:id', element: <DeploymentPage /> },
+  {
+    path: 'flags',
+    element: <FlagsPage />,
+    nav: { section: 'Operations', label: 'Flags', icon: 'flag' },
+  },
+  { path: 'flags/:name', element: <FlagPage /> },
+  { path: 'flag-changes', element: <FlagChangesPage /> },
+  { path: 'flag-changes/:id', element: <FlagChangePage /> },
   {
     path: 'activity',
     element: <ActivityPage />,

@@ -25,10 +25,13 @@ export function ApprovalPanel({
   approvals,
   me,
   onDecide,
+  subject = 'run',
 }: {
   approvals: Approval[];
   me: string;
   onDecide(decision: 'approve' | 'reject', comment: string): Promise<void>;
+  /** What was requested, as the "you cannot approve it yourself" sentence names it. */
+  subject?: string;
 }) {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<'approve' | 'reject'>();
@@ -72,8 +75,8 @@ export function ApprovalPanel({
           </p>
           {own ? (
             <p className="muted">
-              You requested this run, so you cannot approve it yourself. Another person with approval rights
-              in {pending.environment} must decide; you can still cancel it.
+              You requested this {subject}, so you cannot approve it yourself. Another person with approval
+              rights in {pending.environment} must decide; you can still cancel it.
             </p>
           ) : (
             <div className="approval-panel__form">

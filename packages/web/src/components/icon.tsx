@@ -29,6 +29,7 @@ const PATHS: Record<string, string> = {
   clock: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-13v4l3 2',
   refresh: 'M20 11a8 8 0 0 0-14.9-3M4 4v4h4M4 13a8 8 0 0 0 14.9 3M20 20v-4h-4',
   x: 'M6 6l12 12M18 6 6 18',
+  flag: 'M5 21V4m0 0h12l-2.5 4.5L17 13H5',
   bug: 'M12 20a5 5 0 0 0 5-5v-4a5 5 0 0 0-10 0v4a5 5 0 0 0 5 5Zm0-14V4M8 6 6 4m10 2 2-2M7 13H3m18 0h-4M7 17l-3 2m13-2 3 2',
 };
 

@@ -7,11 +7,19 @@ import { Modal } from './modal';
  * or reloading the tab (the browser's own prompt). `shouldBlock` is read at navigation time, so
  * a page can let its own navigations (after a save) through.
  */
-export function UnsavedChangesGuard({ shouldBlock }: { shouldBlock(): boolean }) {
+export function UnsavedChangesGuard({
+  shouldBlock,
+  ignoreSearch = false,
+}: {
+  shouldBlock(): boolean;
+  /** The page keeps its edits across its own query parameters (tabs, a selected item). */
+  ignoreSearch?: boolean;
+}) {
   const blocker = useBlocker(
     ({ currentLocation, nextLocation }) =>
       shouldBlock() &&
-      (currentLocation.pathname !== nextLocation.pathname || currentLocation.search !== nextLocation.search),
+      (currentLocation.pathname !== nextLocation.pathname ||
+        (!ignoreSearch && currentLocation.search !== nextLocation.search)),
   );
 
   useEffect(() => {

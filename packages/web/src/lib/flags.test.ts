@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { MetricPoint } from '../api/flags';
 import {
   cellSummary,
   cleanEnvironment,
@@ -212,7 +213,7 @@ describe('metricSlots', () => {
   it('fills every minute from since to now and sums environments unless one is chosen', () => {
     const now = Date.parse('2030-01-01T10:05:30Z');
     const since = Date.parse('2030-01-01T10:01:10Z');
-    const items = [
+    const items: MetricPoint[] = [
       { time: '2030-01-01T10:02:00.000Z', environment: 'dev', yes: 3, no: 1, variants: { a: 2 } },
       { time: '2030-01-01T10:02:00.000Z', environment: 'test', yes: 1, no: 1, variants: { a: 1, b: 1 } },
       { time: '2030-01-01T10:05:00.000Z', environment: 'dev', yes: 5, no: 0, variants: {} },

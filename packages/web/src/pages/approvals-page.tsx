@@ -24,10 +24,18 @@ export function pendingApprovalsKey(project: string): string {
 }
 
 /** Where a request's subject lives in the console. */
-function subjectHref(base: string, approval: Approval): string | undefined {
+export function subjectHref(base: string, approval: Approval): string | undefined {
   if (approval.subjectType === 'execution') return `${base}/executions/${approval.subjectId}`;
+  if (approval.subjectType === 'deployment') return `${base}/deployments/${approval.subjectId}`;
+  if (approval.subjectType === 'flag-change') return `${base}/flag-changes/${approval.subjectId}`;
   return undefined;
 }
+
+const SUBJECT_LABELS: Record<Approval['subjectType'], string> = {
+  execution: 'job run',
+  deployment: 'deployment',
+  'flag-change': 'flag change',
+};
 
 /** The sidebar count of requests waiting for someone: polled, so it is right within half a minute. */
 export function PendingApprovalsBadge({ project }: { project: string }) {
@@ -97,6 +105,7 @@ export function ApprovalsPage() {
                 <tr key={a.id} data-testid="pending-approval">
                   <td>
                     <div className="strong">
+                      <span className="approval-kind">{SUBJECT_LABELS[a.subjectType] ?? a.subjectType}</span>
                       {href ? <Link to={href}>{a.subjectName}</Link> : a.subjectName}
                     </div>
                     <div className="muted small">{a.summary}</div>
@@ -162,6 +171,7 @@ export function ApprovalsPage() {
                   </td>
                   <td>
                     <div className="strong">
+                      <span className="approval-kind">{SUBJECT_LABELS[a.subjectType] ?? a.subjectType}</span>
                       {href ? <Link to={href}>{a.subjectName}</Link> : a.subjectName}
                     </div>
                     <div className="muted small">{a.summary}</div>
@@ -199,6 +209,9 @@ export function ApprovalsPage() {
             invalidate(`approvals:${project}`);
             invalidate(`executions:${project}`);
             invalidate(`execution:${project}`);
+            invalidate(`deployments:${project}`);
+            invalidate(`deployment:${project}`);
+            invalidate(`flags:${project}`);
           }}
         />
       )}
@@ -206,7 +219,7 @@ export function ApprovalsPage() {
   );
 }
 
-function DecisionDialog({
+export function DecisionDialog({
   approval,
   decision,
   onClose,
