@@ -9,10 +9,16 @@ export default defineConfig({
       '@pont/flag-engine': src('flag-engine'),
       '@pont/sdk/yaml': fileURLToPath(new URL('./packages/sdk/src/yaml/index.ts', import.meta.url)),
       '@pont/sdk/flags': fileURLToPath(new URL('./packages/sdk/src/flags/index.ts', import.meta.url)),
-      '@pont/sdk/openfeature': fileURLToPath(new URL('./packages/sdk/src/openfeature/index.ts', import.meta.url)),
+      '@pont/sdk/openfeature': fileURLToPath(
+        new URL('./packages/sdk/src/openfeature/index.ts', import.meta.url),
+      ),
       '@pont/sdk': src('sdk'),
-      '@pont/server/rundeck': fileURLToPath(new URL('./packages/server/src/modules/jobs/rundeck-import/index.ts', import.meta.url)),
-      '@pont/server/testing': fileURLToPath(new URL('./packages/server/src/testing/index.ts', import.meta.url)),
+      '@pont/server/rundeck': fileURLToPath(
+        new URL('./packages/server/src/modules/jobs/rundeck-import/index.ts', import.meta.url),
+      ),
+      '@pont/server/testing': fileURLToPath(
+        new URL('./packages/server/src/testing/index.ts', import.meta.url),
+      ),
       '@pont/server': src('server'),
     },
   },

@@ -7,14 +7,19 @@ import { login, median, report, rssOf, sleep, startPont, waitReady } from './lib
 async function startFloor(body) {
   const port = 40000 + Math.floor(Math.random() * 10000);
   const started = performance.now();
-  const child = spawn(process.execPath, ['bench/floor-server.js'], { env: { ...process.env, PORT: String(port), FLOOR_BODY: body }, stdio: 'ignore' });
+  const child = spawn(process.execPath, ['bench/floor-server.js'], {
+    env: { ...process.env, PORT: String(port), FLOOR_BODY: body },
+    stdio: 'ignore',
+  });
   const readyMs = await waitReady(`http://127.0.0.1:${port}/`, started);
   return { child, url: `http://127.0.0.1:${port}`, readyMs, stop: () => child.kill('SIGTERM') };
 }
 
 function load(url, headers, seconds) {
   return new Promise((resolve, reject) => {
-    autocannon({ url, connections: 32, duration: seconds, headers }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ url, connections: 32, duration: seconds, headers }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
   });
 }
 
@@ -50,17 +55,48 @@ export async function run({ quick = false } = {}) {
   const floorRss = rssOf(floor.child.pid);
 
   const pontLoad = await load(freshPont.url + path, headers, seconds);
-  const floorLoad = await load(floor.url + '/', {}, seconds);
+  const floorLoad = await load(`${floor.url}/`, {}, seconds);
   const peakRss = rssOf(freshPont.child.pid);
   await freshPont.stop();
   floor.stop();
 
   const rows = [
-    { metric: 'cold start to /readyz (restart, median)', pont: median(pontStarts), baseline: median(floorStarts), baselineName: 'bare node http', unit: 'ms', target: '< 1000 ms' },
-    { metric: 'cold start to /readyz (first start, migrate + seed)', pont: freshStart, unit: 'ms', target: '< 1000 ms' },
-    { metric: 'idle RSS', pont: pontRss, baseline: floorRss, baselineName: 'bare node http', unit: 'MB', target: '< 150 MB' },
-    { metric: 'GET one resource, c=32: throughput', pont: pontLoad.requests.average, baseline: floorLoad.requests.average, baselineName: 'bare node http', unit: 'req/s' },
-    { metric: 'GET one resource, c=32: p99 latency', pont: pontLoad.latency.p99, baseline: floorLoad.latency.p99, baselineName: 'bare node http', unit: 'ms' },
+    {
+      metric: 'cold start to /readyz (restart, median)',
+      pont: median(pontStarts),
+      baseline: median(floorStarts),
+      baselineName: 'bare node http',
+      unit: 'ms',
+      target: '< 1000 ms',
+    },
+    {
+      metric: 'cold start to /readyz (first start, migrate + seed)',
+      pont: freshStart,
+      unit: 'ms',
+      target: '< 1000 ms',
+    },
+    {
+      metric: 'idle RSS',
+      pont: pontRss,
+      baseline: floorRss,
+      baselineName: 'bare node http',
+      unit: 'MB',
+      target: '< 150 MB',
+    },
+    {
+      metric: 'GET one resource, c=32: throughput',
+      pont: pontLoad.requests.average,
+      baseline: floorLoad.requests.average,
+      baselineName: 'bare node http',
+      unit: 'req/s',
+    },
+    {
+      metric: 'GET one resource, c=32: p99 latency',
+      pont: pontLoad.latency.p99,
+      baseline: floorLoad.latency.p99,
+      baselineName: 'bare node http',
+      unit: 'ms',
+    },
     { metric: 'RSS after load', pont: peakRss, unit: 'MB' },
   ];
   for (const r of rows) if (r.baseline) r.ratio = r.pont / r.baseline;
@@ -68,7 +104,8 @@ export async function run({ quick = false } = {}) {
   rows[1].ok = rows[1].pont < 1000;
   rows[2].ok = rows[2].pont < 150 * 1024 * 1024;
   report('core', rows, { errors: pontLoad.errors + pontLoad.non2xx, seconds });
-  if (pontLoad.non2xx || pontLoad.errors) console.log(`warning: ${pontLoad.non2xx} non-2xx, ${pontLoad.errors} errors during load`);
+  if (pontLoad.non2xx || pontLoad.errors)
+    console.log(`warning: ${pontLoad.non2xx} non-2xx, ${pontLoad.errors} errors during load`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run({ quick: process.argv.includes('--quick') });

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 
 const body = process.env.FLOOR_BODY ?? '{"status":"ok"}';
 const port = Number(process.env.PORT ?? 0);
-createServer((req, res) => {
+createServer((_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }).listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));

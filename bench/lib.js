@@ -41,7 +41,14 @@ export async function startPont(env = {}, port = 0) {
   const chosen = port || 20000 + Math.floor(Math.random() * 20000);
   const started = performance.now();
   const child = spawn(process.execPath, [PONT_BIN, 'server'], {
-    env: { ...process.env, PONT_DATA_DIR: dataDir, PONT_PORT: String(chosen), PONT_LOG_LEVEL: 'warn', PONT_ADMIN_PASSWORD: 'bench-password-1', ...env },
+    env: {
+      ...process.env,
+      PONT_DATA_DIR: dataDir,
+      PONT_PORT: String(chosen),
+      PONT_LOG_LEVEL: 'warn',
+      PONT_ADMIN_PASSWORD: 'bench-password-1',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${chosen}`;
@@ -92,7 +99,11 @@ export function report(name, rows, extra = {}) {
     r.ok === undefined ? '' : r.ok ? 'yes' : 'NO',
   ]);
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c) => c.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (c) =>
+    c
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   console.log(`\n== ${name} ==`);
   console.log(line(headers));
   for (const c of cells) console.log(line(c));

@@ -13,7 +13,9 @@ export default async function setup(): Promise<void> {
     await client.connect();
     await client.query('select 1');
   } catch (error) {
-    problems.push(`PostgreSQL is not reachable at ${url}: ${(error as Error).message} (run .ci/start-postgres.sh)`);
+    problems.push(
+      `PostgreSQL is not reachable at ${url}: ${(error as Error).message} (run .ci/start-postgres.sh)`,
+    );
   } finally {
     await client.end().catch(() => {});
   }
@@ -25,6 +27,8 @@ export default async function setup(): Promise<void> {
     if (!existsSync(path)) problems.push(`${path} is missing (apt-get install -y ${pkg})`);
   }
   if (problems.length > 0) {
-    throw new Error(`the test suite needs real parts that are missing:\n  - ${problems.join('\n  - ')}\n.ci/run installs and starts them.`);
+    throw new Error(
+      `the test suite needs real parts that are missing:\n  - ${problems.join('\n  - ')}\n.ci/run installs and starts them.`,
+    );
   }
 }

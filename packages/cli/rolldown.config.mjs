@@ -12,6 +12,7 @@ export default defineConfig({
     format: 'esm',
     codeSplitting: false,
     // Bundled CommonJS dependencies still call require() for Node built-ins.
-    banner: "import { createRequire as __pontCreateRequire } from 'node:module'; const require = __pontCreateRequire(import.meta.url);",
+    banner:
+      "import { createRequire as __pontCreateRequire } from 'node:module'; const require = __pontCreateRequire(import.meta.url);",
   },
 });

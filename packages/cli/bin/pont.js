@@ -3,5 +3,7 @@
 import { existsSync } from 'node:fs';
 
 const bundle = new URL('../dist/pont.mjs', import.meta.url);
-const { main } = await import(existsSync(bundle) ? bundle.href : new URL('../dist/main.js', import.meta.url).href);
+const { main } = await import(
+  existsSync(bundle) ? bundle.href : new URL('../dist/main.js', import.meta.url).href
+);
 process.exitCode = await main(process.argv);

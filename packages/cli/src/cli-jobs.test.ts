@@ -21,7 +21,12 @@ describe('pont CLI: jobs', () => {
     dir = mkdtempSync(join(tmpdir(), 'pont-cli-jobs-'));
     env = { XDG_CONFIG_HOME: join(dir, 'admin'), PONT_PROJECT: 'demo' };
     await cli(['login', url, '-u', 'admin', '--password-stdin'], `${ADMIN_PASSWORD}\n`);
-    opsEnv = { PONT_SERVER: url, PONT_TOKEN: await t.userToken('olga', 'ops'), PONT_PROJECT: 'demo', XDG_CONFIG_HOME: join(dir, 'none') };
+    opsEnv = {
+      PONT_SERVER: url,
+      PONT_TOKEN: await t.userToken('olga', 'ops'),
+      PONT_PROJECT: 'demo',
+      XDG_CONFIG_HOME: join(dir, 'none'),
+    };
     devEnv = { ...opsEnv, PONT_TOKEN: await t.userToken('dan', 'dev') };
     writeFileSync(
       join(dir, 'jobs.yaml'),
@@ -77,7 +82,11 @@ spec:
   });
 
   it('runs an ad-hoc command for ops and refuses it to dev', async () => {
-    const ok = await cli(['exec', '--env', 'test', '--nodes', 'tags: app', '--', 'echo', 'adhoc on $PONT_NODE_NAME'], '', opsEnv);
+    const ok = await cli(
+      ['exec', '--env', 'test', '--nodes', 'tags: app', '--', 'echo', 'adhoc on $PONT_NODE_NAME'],
+      '',
+      opsEnv,
+    );
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain('adhoc on test-app-1');
     const refused = await cli(['exec', '--env', 'test', '--', 'uptime'], '', devEnv);
@@ -100,7 +109,10 @@ spec:
   });
 
   it('kills a running execution', async () => {
-    writeFileSync(join(dir, 'sleep.yaml'), 'apiVersion: pont/v1\nkind: Job\nmetadata: {project: demo, name: nap}\nspec:\n  nodes: {filter: dev-web-1}\n  steps: [{id: s, exec: "sleep 30"}]\n');
+    writeFileSync(
+      join(dir, 'sleep.yaml'),
+      'apiVersion: pont/v1\nkind: Job\nmetadata: {project: demo, name: nap}\nspec:\n  nodes: {filter: dev-web-1}\n  steps: [{id: s, exec: "sleep 30"}]\n',
+    );
     await cli(['apply', '-f', join(dir, 'sleep.yaml')]);
     const id = (await cli(['run', 'nap', '--env', 'dev'])).stdout.trim();
     await new Promise((r) => setTimeout(r, 300));

@@ -47,7 +47,10 @@ async function start(dataDir: string): Promise<Server> {
 async function api<T>(server: Server, method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(server.url + path, {
     method,
-    headers: { authorization: `Bearer ${server.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      authorization: `Bearer ${server.token}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
@@ -63,7 +66,12 @@ interface Execution {
   logLines: number;
 }
 
-const job = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'pont/v1', kind: 'Job', metadata: { project: 'demo', name }, spec });
+const job = (name: string, spec: Record<string, unknown>) => ({
+  apiVersion: 'pont/v1',
+  kind: 'Job',
+  metadata: { project: 'demo', name },
+  spec,
+});
 
 describe('crash safety: SIGKILL during a run (built server)', () => {
   const started: ChildProcess[] = [];
@@ -80,7 +88,9 @@ describe('crash safety: SIGKILL during a run (built server)', () => {
         job('ticker', {
           concurrency: 'queue',
           nodes: { filter: 'dev-web-1' },
-          steps: [{ id: 'tick', exec: 'for i in $(seq 1 200); do echo tick $i; sleep 0.05; done', shell: true }],
+          steps: [
+            { id: 'tick', exec: 'for i in $(seq 1 200); do echo tick $i; sleep 0.05; done', shell: true },
+          ],
         }),
         job('every-2s', {
           nodes: { filter: 'dev-web-1' },
@@ -89,11 +99,19 @@ describe('crash safety: SIGKILL during a run (built server)', () => {
         }),
       ],
     });
-    const running = await api<Execution>(first, 'POST', '/api/v1/projects/demo/jobs/ticker/run', { environment: 'dev' });
-    const queued = await api<Execution>(first, 'POST', '/api/v1/projects/demo/jobs/ticker/run', { environment: 'dev' });
+    const running = await api<Execution>(first, 'POST', '/api/v1/projects/demo/jobs/ticker/run', {
+      environment: 'dev',
+    });
+    const queued = await api<Execution>(first, 'POST', '/api/v1/projects/demo/jobs/ticker/run', {
+      environment: 'dev',
+    });
     // Let a few lines reach the database and the schedule fire at least once.
     for (let i = 0; i < 100; i++) {
-      const log = await api<{ lines: unknown[] }>(first, 'GET', `/api/v1/projects/demo/executions/${running.id}/log`);
+      const log = await api<{ lines: unknown[] }>(
+        first,
+        'GET',
+        `/api/v1/projects/demo/executions/${running.id}/log`,
+      );
       if (log.lines.length > 10) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -107,16 +125,26 @@ describe('crash safety: SIGKILL during a run (built server)', () => {
     const second = await start(dataDir);
     started.push(second.child);
     const restartedAt = Date.now();
-    const detail = await api<{ execution: Execution }>(second, 'GET', `/api/v1/projects/demo/executions/${running.id}`);
+    const detail = await api<{ execution: Execution }>(
+      second,
+      'GET',
+      `/api/v1/projects/demo/executions/${running.id}`,
+    );
     expect(detail.execution.state).toBe('incomplete');
-    const log = await api<{ lines: Array<{ line: string }> }>(second, 'GET', `/api/v1/projects/demo/executions/${running.id}/log`);
+    const log = await api<{ lines: Array<{ line: string }> }>(
+      second,
+      'GET',
+      `/api/v1/projects/demo/executions/${running.id}/log`,
+    );
     const ticks = log.lines.filter((l) => l.line.startsWith('tick '));
     expect(ticks.length).toBeGreaterThan(5);
     expect(ticks[0]?.line).toBe('tick 1');
 
     let after: Execution | undefined;
     for (let i = 0; i < 300; i++) {
-      after = (await api<{ execution: Execution }>(second, 'GET', `/api/v1/projects/demo/executions/${queued.id}`)).execution;
+      after = (
+        await api<{ execution: Execution }>(second, 'GET', `/api/v1/projects/demo/executions/${queued.id}`)
+      ).execution;
       if (after.state === 'succeeded' || after.state === 'failed') break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -127,14 +155,20 @@ describe('crash safety: SIGKILL during a run (built server)', () => {
 
     // Every firing is recorded with its fire time; each time fired once, with one execution.
     const db = new Database(join(dataDir, 'pont.db'), { readonly: true });
-    const fires = db.prepare("select fire_time, execution_id from schedule_fires where job = 'every-2s'").all() as Array<{ fire_time: string; execution_id: string }>;
-    const executions = db.prepare("select id from executions where job = 'every-2s' and trigger = 'schedule'").all() as Array<{ id: string }>;
+    const fires = db
+      .prepare("select fire_time, execution_id from schedule_fires where job = 'every-2s'")
+      .all() as Array<{ fire_time: string; execution_id: string }>;
+    const executions = db
+      .prepare("select id from executions where job = 'every-2s' and trigger = 'schedule'")
+      .all() as Array<{ id: string }>;
     db.close();
     expect(fires.length).toBeGreaterThan(1);
     expect(new Set(fires.map((f) => f.fire_time)).size).toBe(fires.length);
     expect(new Set(fires.map((f) => f.execution_id))).toEqual(new Set(executions.map((e) => e.id)));
     // Of the two or three times missed while pont was down, exactly one ran, once, at start.
-    const missed = fires.filter((f) => Date.parse(f.fire_time) > killedAt && Date.parse(f.fire_time) < restartedAt - 500);
+    const missed = fires.filter(
+      (f) => Date.parse(f.fire_time) > killedAt && Date.parse(f.fire_time) < restartedAt - 500,
+    );
     expect(missed).toHaveLength(1);
   }, 90_000);
 });

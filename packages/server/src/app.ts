@@ -110,7 +110,8 @@ async function serveWeb(app: FastifyInstance, root: string): Promise<void> {
     index: ['index.html'],
     // Built assets carry a content hash in their names: they never change, so cache them for good.
     setHeaders: (res, path) => {
-      if (path.includes(`${sep}assets${sep}`)) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+      if (path.includes(`${sep}assets${sep}`))
+        res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     },
   });
   app.get('/*', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {

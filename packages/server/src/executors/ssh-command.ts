@@ -55,7 +55,6 @@ const BOOTSTRAP = [
   `eval "$(cat)" && [ "\${__pont_env-}" = ok ] || { echo "pont: the step environment did not arrive whole" >&2; exit 125; }`,
   'unset __pont_env',
   'exec </dev/null',
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
   'if [ -n "${3-}" ]; then cd -- "$3" || exit 1; fi',
   `if kill -0 -$$ 2>/dev/null; then echo "$1$$" >&2; eval "exec $2"; else exec setsid /bin/sh -c 'echo "$1$$" >&2; eval "exec $2"' sh "$1" "$2"; fi`,
 ].join('; ');
@@ -93,7 +92,6 @@ export function parseSha256(output: string): string | undefined {
   return /\b([0-9a-f]{64})\b/i.exec(output)?.[1]?.toLowerCase();
 }
 
-// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
 export const MKTEMP_COMMAND = shCommand('umask 077 && mktemp -d "${TMPDIR:-/tmp}/pont-step.XXXXXXXXXX"');
 
 export function removeTreeCommand(path: string): string {

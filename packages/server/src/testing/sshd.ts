@@ -70,7 +70,9 @@ export async function startSshNodes(count: number, options: SshNodesOptions = {}
   const user = userInfo().username;
   const isRoot = process.getuid?.() === 0;
   if ((options.password || options.cleanHome) && !isRoot)
-    throw new Error('startSshNodes({password, cleanHome}) needs root (it bind-mounts private copies of /etc files)');
+    throw new Error(
+      'startSshNodes({password, cleanHome}) needs root (it bind-mounts private copies of /etc files)',
+    );
   // The privilege separation directory sshd insists on when started as root.
   if (isRoot) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const base = await mkdtemp(join(tmpdir(), 'pont-sshd-'));
@@ -134,7 +136,12 @@ async function keygen(path: string, comment: string): Promise<void> {
   await run(SSH_KEYGEN, ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path]);
 }
 
-async function startNode(base: string, name: string, withPassword: boolean, binds: Array<[string, string]>): Promise<StartedSshd> {
+async function startNode(
+  base: string,
+  name: string,
+  withPassword: boolean,
+  binds: Array<[string, string]>,
+): Promise<StartedSshd> {
   const dir = join(base, name);
   await mkdir(dir);
   const hostKey = join(dir, 'ssh_host_ed25519_key');
@@ -177,7 +184,10 @@ async function startNode(base: string, name: string, withPassword: boolean, bind
     try {
       await waitForPort(port, exited, () => log);
       // Another process's sshd may answer on a port this one failed to bind: make sure ours lives.
-      const died = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 100))]);
+      const died = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), 100)),
+      ]);
       if (died) throw new Error(`sshd for ${name} exited after start:\n${log}`);
       return {
         node: { name, hostname: '127.0.0.1', port, hostKeyFingerprint, pid: child.pid ?? 0 },

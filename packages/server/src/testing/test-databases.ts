@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 
 /** Where the tests' PostgreSQL server is; `.ci/run` starts it on loopback. */
-export const TEST_POSTGRES_URL = process.env.PONT_TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+export const TEST_POSTGRES_URL =
+  process.env.PONT_TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   dialect: 'sqlite' | 'postgres';

@@ -29,7 +29,11 @@ export async function createTestPont(
 ): Promise<TestPont> {
   const database = await createTestDatabase(dialect);
   const config = loadConfig(
-    { PONT_DATA_DIR: database.dataDir, PONT_LOG_LEVEL: 'silent', ...(database.url ? { PONT_DATABASE_URL: database.url } : {}) },
+    {
+      PONT_DATA_DIR: database.dataDir,
+      PONT_LOG_LEVEL: 'silent',
+      ...(database.url ? { PONT_DATABASE_URL: database.url } : {}),
+    },
     { webDir: undefined, ...options.config },
   );
   delete config.webDir;
@@ -41,7 +45,11 @@ export async function createTestPont(
   await pont.start();
 
   const login = async (username: string, password: string) => {
-    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password, issueToken: true } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username, password, issueToken: true },
+    });
     if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.body}`);
     return (res.json() as { token: string }).token;
   };

@@ -3,9 +3,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ApprovalService } from './approval.service.js';
 
 const Params = Type.Object({ project: Type.String(), id: Type.String() });
-const Decide = Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });
+const Decide = Type.Object(
+  { comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { additionalProperties: false },
+);
 const ListQuery = Type.Object(
-  { status: Type.Optional(Type.Union(['pending', 'approved', 'rejected', 'cancelled'].map((s) => Type.Literal(s)))) },
+  {
+    status: Type.Optional(
+      Type.Union(['pending', 'approved', 'rejected', 'cancelled'].map((s) => Type.Literal(s))),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -13,7 +20,13 @@ export function approvalRoutes(service: ApprovalService) {
   return async (app: FastifyInstance) => {
     app.get<{ Params: { project: string }; Querystring: Static<typeof ListQuery> }>(
       '/api/v1/projects/:project/approvals',
-      { schema: { tags: ['approvals'], summary: 'Approval requests of a project, newest first', querystring: ListQuery } },
+      {
+        schema: {
+          tags: ['approvals'],
+          summary: 'Approval requests of a project, newest first',
+          querystring: ListQuery,
+        },
+      },
       async (request) => ({
         items: await service.list(request.actor, {
           project: request.params.project,
@@ -32,7 +45,14 @@ export function approvalRoutes(service: ApprovalService) {
     ] as const) {
       app.post<{ Params: Static<typeof Params>; Body: Static<typeof Decide> }>(
         `/api/v1/projects/:project/approvals/:id/${verb}`,
-        { schema: { tags: ['approvals'], summary: `${verb} a pending request (not your own)`, params: Params, body: Decide } },
+        {
+          schema: {
+            tags: ['approvals'],
+            summary: `${verb} a pending request (not your own)`,
+            params: Params,
+            body: Decide,
+          },
+        },
         async (request) => service.decide(request.actor, request.params.id, decision, request.body?.comment),
       );
     }

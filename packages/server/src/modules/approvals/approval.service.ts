@@ -5,7 +5,13 @@ import type { Topic } from '../../lib/topic.js';
 import type { AuditStore } from '../audit/audit.store.js';
 import { type Actor, actorLabel, actorTypeLabel } from '../auth/actor.js';
 import type { Authorizer } from '../policies/authorizer.js';
-import { type Approval, type ApprovalDecision, type ApprovalStatus, type ApprovalSubject, SUBJECT_KINDS } from './approval.js';
+import {
+  type Approval,
+  type ApprovalDecision,
+  type ApprovalStatus,
+  type ApprovalSubject,
+  SUBJECT_KINDS,
+} from './approval.js';
 import type { ApprovalStore } from './approval.store.js';
 
 export interface ApprovalServiceDeps {
@@ -46,7 +52,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   return {
     async request(
       actor: Actor,
-      input: { project: string; environment: string; subjectType: ApprovalSubject; subjectId: string; subjectName: string; summary: string },
+      input: {
+        project: string;
+        environment: string;
+        subjectType: ApprovalSubject;
+        subjectId: string;
+        subjectName: string;
+        summary: string;
+      },
     ): Promise<Approval> {
       const approval: Approval = {
         id: newId(),
@@ -60,7 +73,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       return approval;
     },
 
-    async decide(actor: Actor, id: string, decision: 'approved' | 'rejected', comment?: string): Promise<Approval> {
+    async decide(
+      actor: Actor,
+      id: string,
+      decision: 'approved' | 'rejected',
+      comment?: string,
+    ): Promise<Approval> {
       const approval = await store.get(id);
       if (!approval) throw new PontError('NOT_FOUND', `approval ${id} not found`);
       await authorizer.require(actor, 'approve', {
@@ -70,21 +88,36 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         environment: approval.environment,
       });
       if (approval.requestedBy === actorLabel(actor)) {
-        throw new PontError('FORBIDDEN', `${approval.requestedBy} requested this and cannot approve it too; another person with approve must decide`);
+        throw new PontError(
+          'FORBIDDEN',
+          `${approval.requestedBy} requested this and cannot approve it too; another person with approve must decide`,
+        );
       }
       const at = isoNow(clock);
       if (!(await store.decide(id, decision, actorLabel(actor), at, comment))) {
         throw new PontError('INVALID_STATE', `approval ${id} is already ${approval.status}`);
       }
-      const decided: Approval = { ...approval, status: decision, decidedBy: actorLabel(actor), decidedAt: at, ...(comment ? { comment } : {}) };
-      await record(actor, decision === 'approved' ? 'approve' : 'reject', decided, comment ? `${approval.summary}: ${comment}` : approval.summary);
+      const decided: Approval = {
+        ...approval,
+        status: decision,
+        decidedBy: actorLabel(actor),
+        decidedAt: at,
+        ...(comment ? { comment } : {}),
+      };
+      await record(
+        actor,
+        decision === 'approved' ? 'approve' : 'reject',
+        decided,
+        comment ? `${approval.summary}: ${comment}` : approval.summary,
+      );
       decisions.publish({ approval: decided, decision });
       return decided;
     },
 
     async cancelFor(subjectType: ApprovalSubject, subjectId: string, by: string): Promise<void> {
       for (const approval of await store.forSubject(subjectType, subjectId)) {
-        if (approval.status === 'pending') await store.decide(approval.id, 'cancelled', by, isoNow(clock), undefined);
+        if (approval.status === 'pending')
+          await store.decide(approval.id, 'cancelled', by, isoNow(clock), undefined);
       }
     },
 

@@ -43,7 +43,10 @@ export function createKyselyApprovalStore(db: Kysely<Database>): ApprovalStore {
       let query = db.selectFrom('approvals').selectAll();
       if (q.project) query = query.where('project', '=', q.project);
       if (q.status) query = query.where('status', '=', q.status);
-      const rows = await query.orderBy('id', 'desc').limit(q.limit ?? 100).execute();
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(q.limit ?? 100)
+        .execute();
       return rows.map(fromRow);
     },
     async decide(id, status, by, at, comment) {

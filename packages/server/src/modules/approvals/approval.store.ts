@@ -6,5 +6,11 @@ export interface ApprovalStore {
   forSubject(subjectType: ApprovalSubject, subjectId: string): Promise<Approval[]>;
   list(query: { project?: string; status?: ApprovalStatus; limit?: number }): Promise<Approval[]>;
   /** Moves a pending approval to a decision; false when it was no longer pending. */
-  decide(id: string, status: ApprovalStatus, by: string, at: string, comment: string | undefined): Promise<boolean>;
+  decide(
+    id: string,
+    status: ApprovalStatus,
+    by: string,
+    at: string,
+    comment: string | undefined,
+  ): Promise<boolean>;
 }

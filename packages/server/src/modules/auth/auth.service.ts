@@ -252,7 +252,10 @@ export function createAuthService(deps: AuthServiceDeps) {
       },
     ): Promise<CreatedToken> {
       if (actor.type === 'system' || !actor.userId || (actor.type === 'token' && actor.tokenType !== 'api')) {
-        throw new PontError('FORBIDDEN', 'only a user or their API token can create tokens; log in with pont login first');
+        throw new PontError(
+          'FORBIDDEN',
+          'only a user or their API token can create tokens; log in with pont login first',
+        );
       }
       const type = input.type ?? 'api';
       const details = [];

@@ -113,7 +113,8 @@ export function createKindRegistry(): KindRegistry {
       const schema = resourceSchema(definition);
       const registered: RegisteredKind = { ...definition, schema, validate: compileValidator(schema) };
       byKind.set(definition.kind, registered);
-      for (const alias of [definition.kind, definition.plural, ...(definition.shortNames ?? [])]) byAlias.set(alias.toLowerCase(), registered);
+      for (const alias of [definition.kind, definition.plural, ...(definition.shortNames ?? [])])
+        byAlias.set(alias.toLowerCase(), registered);
     },
     get: (kind) => byKind.get(kind),
     resolve: (name) => byKind.get(name) ?? byAlias.get(name.toLowerCase()),

@@ -66,15 +66,13 @@ export function resourceRoutes(service: ResourceService) {
       '/api/v1/kinds',
       { schema: { tags: ['resources'], summary: 'The kinds this server knows' } },
       async () => ({
-        items: service.kinds
-          .all()
-          .map((k) => ({
-            kind: k.kind,
-            plural: k.plural,
-            shortNames: k.shortNames ?? [],
-            scope: k.scope,
-            description: k.description,
-          })),
+        items: service.kinds.all().map((k) => ({
+          kind: k.kind,
+          plural: k.plural,
+          shortNames: k.shortNames ?? [],
+          scope: k.scope,
+          description: k.description,
+        })),
       }),
     );
 

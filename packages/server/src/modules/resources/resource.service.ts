@@ -357,7 +357,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
       const items = validateDocuments(documents);
       for (const { kind, resource } of items) {
         const previous = await reader.get(keyOf(resource));
-        for (const target of targetsOf(kind, resource, previous)) await authorizer.require(actor, 'apply', target);
+        for (const target of targetsOf(kind, resource, previous))
+          await authorizer.require(actor, 'apply', target);
         // Moving a node out of an environment needs the right to change it there too.
         if (previous && kind.environmentOf?.(previous) !== kind.environmentOf?.(resource)) {
           await authorizer.require(actor, 'apply', targetOf(kind, previous));
@@ -393,14 +394,23 @@ export function createResourceService(deps: ResourceServiceDeps) {
      * Merges observed facts into a resource's status (pont's own writes, e.g. a host key trusted
      * on first use). The spec is untouched; the version moves so readers see the change.
      */
-    async updateStatus(kindName: string, project: string | undefined, name: string, patch: Record<string, unknown>): Promise<void> {
+    async updateStatus(
+      kindName: string,
+      project: string | undefined,
+      name: string,
+      patch: Record<string, unknown>,
+    ): Promise<void> {
       const kind = kinds.require(kindName);
       const key = keyFor(kind, project, name);
       const updated = await transactor.run(async (stores) => {
         const current = await stores.resources.get(key);
         if (!current) return undefined;
         const next: Resource = { ...current, status: { ...(current.status ?? {}), ...patch } };
-        next.metadata = { ...current.metadata, resourceVersion: await stores.resources.nextVersion(), updatedAt: isoNow(clock) };
+        next.metadata = {
+          ...current.metadata,
+          resourceVersion: await stores.resources.nextVersion(),
+          updatedAt: isoNow(clock),
+        };
         await stores.resources.update(next, current.metadata.resourceVersion ?? '');
         return next;
       });
@@ -435,7 +445,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
         ]);
       }
       for (const item of contents) {
-        for (const target of targetsOf(kinds.require(item.kind), item)) await authorizer.require(actor, 'delete', target);
+        for (const target of targetsOf(kinds.require(item.kind), item))
+          await authorizer.require(actor, 'delete', target);
       }
       const removed = await transactor.run(async (stores) => {
         const out: ApplyResult[] = [];
@@ -478,7 +489,9 @@ function maskDeep(value: unknown, path: string, paths: RegExp): unknown {
   if (paths.test(path)) return REDACTED;
   if (Array.isArray(value)) return value.map((v, i) => maskDeep(v, `${path}[${i}]`, paths));
   if (isPlainObject(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, path ? `${path}.${k}` : k, paths)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, maskDeep(v, path ? `${path}.${k}` : k, paths)]),
+    );
   }
   return value;
 }
