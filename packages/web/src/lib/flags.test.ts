@@ -8,7 +8,9 @@ import {
   metricSlots,
   OPERATORS,
   problemsByPath,
+  problemsStillStanding,
   sameEnvironment,
+  valueAt,
   variantShares,
   whyLines,
   withOperator,
@@ -149,6 +151,32 @@ describe('problemsByPath', () => {
       'dependencies[0].flag': ['flag "x" does not exist'],
       '': ['prod is protected'],
     });
+  });
+});
+
+describe('problemsStillStanding', () => {
+  it('drops the problems of fields edited since the refused save', () => {
+    const refused = {
+      enabled: true,
+      strategies: [{ name: 'flexibleRollout', parameters: { rollout: '150', groupId: '' } }],
+    };
+    const current = {
+      enabled: true,
+      strategies: [{ name: 'flexibleRollout', parameters: { rollout: '40', groupId: '' } }],
+    };
+    expect(valueAt(current, 'strategies[0].parameters.rollout')).toBe('40');
+    expect(valueAt(current, 'strategies[3].name')).toBeUndefined();
+    expect(
+      problemsStillStanding(
+        {
+          'strategies[0].parameters.rollout': ['"150" is not a percentage'],
+          'strategies[0].parameters.groupId': ['empty'],
+          '': ['whole'],
+        },
+        refused,
+        current,
+      ),
+    ).toEqual({ 'strategies[0].parameters.groupId': ['empty'], '': ['whole'] });
   });
 });
 

@@ -314,6 +314,33 @@ export function problemsByPath(details: readonly ErrorDetail[]): Record<string, 
   return out;
 }
 
+/** The value at an editor path such as `strategies[0].parameters.rollout`. */
+export function valueAt(root: unknown, path: string): unknown {
+  if (!path) return root;
+  let value: unknown = root;
+  for (const part of path.match(/[^.[\]]+/g) ?? []) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/**
+ * The server's problems that still apply: those at a field edited since the refused save are
+ * dropped (the new value has not been judged yet); the others stay where they are.
+ */
+export function problemsStillStanding(
+  problems: Record<string, string[]>,
+  refused: unknown,
+  current: unknown,
+): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.entries(problems).filter(
+      ([path]) => path === '' || sameJson(valueAt(refused, path), valueAt(current, path)),
+    ),
+  );
+}
+
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -166,11 +166,12 @@ export function announceOutcome(
   toast: ReturnType<typeof useToast>,
   outcome: ChangeOutcome,
   what: string,
+  done = 'Saved',
 ): void {
   if (outcome.status === 'pending-approval') {
     toast.info(
       'Waiting for approval',
-      `${what} in ${outcome.approvalRequired.join(', ')}: another person with approve rights there must approve it first.`,
+      `“${outcome.summary}” applies once another person with approve rights in ${outcome.approvalRequired.join(', ')} approves it.`,
     );
   } else if (outcome.status === 'scheduled') {
     toast.info('Scheduled', outcome.summary);
@@ -182,10 +183,7 @@ export function announceOutcome(
   } else if (outcome.status === 'unchanged') {
     toast.info('Nothing changed', `${what}: it was already so.`);
   } else {
-    toast.success(
-      'Saved',
-      `${what}${outcome.environments.length ? ` (${outcome.environments.join(', ')})` : ''}`,
-    );
+    toast.success(done, outcome.summary);
   }
 }
 
@@ -210,7 +208,12 @@ export function useFlagToggle(project: string) {
     setBusy(`${t.flag}\u0000${t.environment}`);
     try {
       const outcome = await toggleFlag(project, t.flag, t.environment, t.next);
-      announceOutcome(toast, outcome, `${t.next ? 'Switch on' : 'Switch off'} ${t.flag}`);
+      announceOutcome(
+        toast,
+        outcome,
+        `${t.next ? 'Switching on' : 'Switching off'} ${t.flag}`,
+        `${t.flag} ${t.next ? 'on' : 'off'} in ${t.environment}`,
+      );
       return outcome;
     } finally {
       setBusy(undefined);

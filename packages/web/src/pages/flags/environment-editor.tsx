@@ -114,7 +114,12 @@ export function EnvironmentEditor({
 function AddStrategy({ onAdd }: { onAdd(name: string): void }) {
   return (
     <label className="field field--inline add-strategy">
-      <select aria-label="Add strategy" value="" onChange={(e) => e.target.value && onAdd(e.target.value)}>
+      <select
+        className="add-strategy__select"
+        aria-label="Add strategy"
+        value=""
+        onChange={(e) => e.target.value && onAdd(e.target.value)}
+      >
         <option value="">+ Add strategy…</option>
         {STRATEGY_NAMES.filter((n) => !STRATEGY_INFO[n]?.legacy).map((n) => (
           <option key={n} value={n}>
@@ -390,6 +395,7 @@ function StrategyParameters({
               type="number"
               min={0}
               max={100}
+              className="rollout__input"
               aria-label={`${label} rollout percentage`}
               value={raw === undefined ? '' : String(raw)}
               placeholder={percentKey === 'rollout' ? '100' : ''}
@@ -405,6 +411,7 @@ function StrategyParameters({
           <span>Stickiness</span>
           <input
             list="flag-stickiness"
+            className="param-input"
             aria-label={`${label} stickiness`}
             placeholder="default"
             value={String(p.stickiness ?? '')}
@@ -417,6 +424,7 @@ function StrategyParameters({
         <label className="field">
           <span>Group ID</span>
           <input
+            className="param-input"
             aria-label={`${label} group ID`}
             placeholder="the flag name"
             value={String(p.groupId ?? '')}
@@ -474,6 +482,7 @@ function ConstraintRow({
           not
         </label>
         <select
+          className="constraint__operator"
           aria-label={`${label} operator`}
           value={constraint.operator}
           onChange={(e) => onChange(withOperator(constraint, e.target.value))}
@@ -499,7 +508,7 @@ function ConstraintRow({
             />
           ) : (
             <input
-              className={`mono${valueProblems.length ? ' input--invalid' : ''}`}
+              className={`mono constraint__value${valueProblems.length ? ' input--invalid' : ''}`}
               aria-label={`${label} value`}
               placeholder={valuePlaceholder(constraint.operator)}
               value={constraint.value ?? ''}

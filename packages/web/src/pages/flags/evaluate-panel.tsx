@@ -130,7 +130,7 @@ export function EvaluatePanel({
               // biome-ignore lint/suspicious/noArrayIndexKey: rows of a small form, edited in place
               <div key={i} className="eval-property">
                 <input
-                  className="mono"
+                  className="mono eval-property__input"
                   aria-label={`Property ${i + 1} name`}
                   placeholder="plan"
                   value={p.key}
@@ -138,6 +138,7 @@ export function EvaluatePanel({
                 />
                 <span className="muted">=</span>
                 <input
+                  className="eval-property__input"
                   aria-label={`Property ${i + 1} value`}
                   placeholder="pro"
                   value={p.value}

@@ -22,7 +22,13 @@ import { Icon } from '../../components/icon';
 import { Modal } from '../../components/modal';
 import { PageHeader } from '../../components/page-header';
 import { UnsavedChangesGuard } from '../../components/unsaved-changes-guard';
-import { cleanEnvironment, environmentSummary, problemsByPath, sameEnvironment } from '../../lib/flags';
+import {
+  cleanEnvironment,
+  environmentSummary,
+  problemsByPath,
+  problemsStillStanding,
+  sameEnvironment,
+} from '../../lib/flags';
 import { formatTime, relativeTime } from '../../lib/time';
 import { useInterval } from '../../lib/use-interval';
 import { useQuery } from '../../lib/use-query';
@@ -93,7 +99,7 @@ function FlagView({ name }: { name: string }) {
   };
 
   const [drafts, setDrafts] = useState<Record<string, FlagEnvironment>>({});
-  const [saveError, setSaveError] = useState<{ env: string; error: unknown }>();
+  const [saveError, setSaveError] = useState<{ env: string; error: unknown; refused: FlagEnvironment }>();
   const [saving, setSaving] = useState(false);
   const [confirming, setConfirming] = useState<ChangeOutcome>();
   const [promoting, setPromoting] = useState(false);
@@ -138,7 +144,11 @@ function FlagView({ name }: { name: string }) {
   };
   const problems =
     saveError?.env === env && saveError.error instanceof ApiError
-      ? problemsByPath(saveError.error.details)
+      ? problemsStillStanding(
+          problemsByPath(saveError.error.details),
+          saveError.refused,
+          cleanEnvironment(draft),
+        )
       : {};
 
   const setDraft = (next: FlagEnvironment) => setDrafts({ ...drafts, [env]: next });
@@ -158,13 +168,13 @@ function FlagView({ name }: { name: string }) {
       }
       const outcome = await putEnvironment(project, name, env, config);
       setConfirming(undefined);
-      announceOutcome(toast, outcome, `${name} in ${env}`);
+      announceOutcome(toast, outcome, `${name} in ${env}`, `Saved ${name} in ${env}`);
       if (outcome.status === 'pending-approval' || outcome.status === 'scheduled') discard();
       invalidateFlags(project);
       await flagQuery.reload();
     } catch (e) {
       setConfirming(undefined);
-      setSaveError({ env, error: e });
+      setSaveError({ env, error: e, refused: cleanEnvironment(draft) });
     } finally {
       setSaving(false);
     }
@@ -248,7 +258,7 @@ function FlagView({ name }: { name: string }) {
       <EnvironmentStrip
         envs={envs}
         flag={flag}
-        selected={env}
+        selected={tab === 'targeting' ? env : undefined}
         isDirty={isDirty}
         waiting={mine}
         base={base}
@@ -309,10 +319,12 @@ function FlagView({ name }: { name: string }) {
               segments={segments.data ?? []}
               problems={problems}
             />
-            <div className={`save-bar${dirty ? ' save-bar--dirty' : ''}`} data-testid="save-bar">
-              {saveError?.env === env && (
+            {saveError?.env === env && (
+              <div data-testid="save-error">
                 <ErrorNotice error={saveError.error} title={`The configuration of ${env} was not saved`} />
-              )}
+              </div>
+            )}
+            <div className={`save-bar${dirty ? ' save-bar--dirty' : ''}`} data-testid="save-bar">
               <div className="save-bar__row">
                 <span className="save-bar__state small">
                   {dirty ? (
@@ -431,7 +443,8 @@ function EnvironmentStrip({
 }: {
   envs: OverviewEnvironment[];
   flag: FlagResource;
-  selected: string;
+  /** The environment being edited; none outside the targeting tab. */
+  selected: string | undefined;
   isDirty(env: string): boolean;
   waiting: Parameters<typeof WaitingMark>[0]['changes'];
   base: string;

@@ -123,6 +123,7 @@ export function FlagsPage() {
           <span>Search</span>
           <input
             type="search"
+            className="filter-control"
             aria-label="Search flags"
             placeholder="name, key, description, label=value"
             value={text}
@@ -131,7 +132,12 @@ export function FlagsPage() {
         </label>
         <label className="field field--inline">
           <span>Type</span>
-          <select aria-label="Type filter" value={type} onChange={(e) => setParam('type', e.target.value)}>
+          <select
+            className="filter-control"
+            aria-label="Type filter"
+            value={type}
+            onChange={(e) => setParam('type', e.target.value)}
+          >
             <option value="">all</option>
             {FLAG_TYPES.map((t) => (
               <option key={t}>{t}</option>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { getMetrics, type MetricPeriod, type OverviewEnvironment } from '../../api/flags';
+import { getMetrics, type MetricPeriod, type MetricPoint, type OverviewEnvironment } from '../../api/flags';
+import { EnvBadge } from '../../components/badge';
 import { ErrorNotice } from '../../components/error-notice';
 import { type MetricSlot, metricSlots } from '../../lib/flags';
 import { plural } from '../../lib/format';
@@ -247,8 +248,55 @@ export function MetricsCard({
           </span>
         )}
       </div>
+      {data && !environment && evaluations > 0 && (
+        <table className="table table--compact flag-metrics__envs" aria-label="Evaluations per environment">
+          <thead>
+            <tr>
+              <th>Environment</th>
+              <th className="num">Evaluations</th>
+              <th className="num">Yes</th>
+              <th className="num">No</th>
+              <th className="num">Yes %</th>
+            </tr>
+          </thead>
+          <tbody>
+            {perEnvironment(data.items, environments).map((row) => (
+              <tr key={row.environment}>
+                <td>
+                  <EnvBadge name={row.environment} color={row.color} />
+                </td>
+                <td className="num">{row.yes + row.no}</td>
+                <td className="num">{row.yes}</td>
+                <td className="num">{row.no}</td>
+                <td className="num">
+                  {row.yes + row.no ? `${Math.round((row.yes / (row.yes + row.no)) * 100)} %` : '—'}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
+}
+
+/** Totals per environment, in promotion order, for the environments that reported. */
+function perEnvironment(items: MetricPoint[], environments: OverviewEnvironment[]) {
+  const totals = new Map<string, { yes: number; no: number }>();
+  for (const item of items) {
+    const t = totals.get(item.environment) ?? { yes: 0, no: 0 };
+    t.yes += item.yes;
+    t.no += item.no;
+    totals.set(item.environment, t);
+  }
+  const order = environments.map((e) => e.name);
+  return [...totals.entries()]
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || 999) - (order.indexOf(b) + 1 || 999))
+    .map(([environment, t]) => ({
+      environment,
+      color: environments.find((e) => e.name === environment)?.color,
+      ...t,
+    }));
 }
 
 function slotText(s: MetricSlot, period: MetricPeriod): string {

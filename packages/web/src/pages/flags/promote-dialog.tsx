@@ -54,7 +54,7 @@ export function PromoteDialog({
     setError(undefined);
     try {
       const outcome = await promoteFlag(project, flag, from, to, false);
-      announceOutcome(toast, outcome, `Promote ${flag} from ${from} to ${to}`);
+      announceOutcome(toast, outcome, `Promoting ${flag} to ${to}`, `Promoted ${flag} to ${to}`);
       invalidateFlags(project);
       onClose();
     } catch (e) {

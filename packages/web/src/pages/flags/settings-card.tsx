@@ -111,7 +111,7 @@ export function SettingsCard({
         },
       ]);
       const outcome = results[0];
-      if (outcome) announceOutcome(toast, outcome, `Settings of ${flag.metadata.name}`);
+      if (outcome) announceOutcome(toast, outcome, `Settings of ${flag.metadata.name}`, 'Settings saved');
       invalidateFlags(project);
       onSaved();
     } catch (e) {

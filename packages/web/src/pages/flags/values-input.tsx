@@ -41,6 +41,7 @@ export function ValuesInput({
         </span>
       ))}
       <input
+        className="values-input__text"
         aria-label={label}
         value={text}
         placeholder={values.length ? '' : placeholder}

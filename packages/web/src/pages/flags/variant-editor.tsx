@@ -108,6 +108,7 @@ export function VariantEditor({
               <label className="field variant__name">
                 <span>Name</span>
                 <input
+                  className="variant__control"
                   aria-label={`Variant ${i + 1} name`}
                   value={v.name}
                   onChange={(e) => update(i, { name: e.target.value })}
@@ -142,6 +143,7 @@ export function VariantEditor({
                         min={0}
                         max={100}
                         step={0.1}
+                        className="variant__percent-input"
                         aria-label={`Weight of ${name} in percent`}
                         value={v.weight / 10}
                         onChange={(e) =>
@@ -165,6 +167,7 @@ export function VariantEditor({
                 <input
                   list="flag-stickiness"
                   placeholder="default"
+                  className="variant__control"
                   aria-label={`Stickiness of ${name}`}
                   value={v.stickiness ?? ''}
                   onChange={(e) =>
@@ -175,6 +178,7 @@ export function VariantEditor({
               <label className="field variant__payload-type">
                 <span>Payload</span>
                 <select
+                  className="variant__control"
                   aria-label={`Payload type of ${name}`}
                   value={v.payload?.type ?? ''}
                   onChange={(e) =>
@@ -205,7 +209,7 @@ export function VariantEditor({
               <div className="field variant__payload">
                 {v.payload.type === 'json' ? (
                   <textarea
-                    className="mono"
+                    className="mono variant__payload-value"
                     rows={3}
                     aria-label={`Payload value of ${name}`}
                     placeholder='{"color": "#00f"}'
@@ -214,7 +218,7 @@ export function VariantEditor({
                   />
                 ) : (
                   <input
-                    className="mono"
+                    className="mono variant__payload-value"
                     aria-label={`Payload value of ${name}`}
                     value={v.payload.value}
                     onChange={(e) =>
@@ -231,6 +235,7 @@ export function VariantEditor({
                 <div key={k} className="override">
                   <span className="muted small">always when</span>
                   <input
+                    className="override__field"
                     list="flag-context-fields"
                     aria-label={`Override ${k + 1} field of ${name}`}
                     placeholder="userId"
