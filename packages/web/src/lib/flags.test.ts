@@ -193,10 +193,13 @@ describe('diffValues', () => {
     };
     expect(diffValues(before, after, 'prod')).toEqual([
       { path: 'prod.strategies[0].parameters.rollout', before: '25', after: '40' },
-      { path: 'prod.variants', after: [{ name: 'a' }] },
+      { path: 'prod.variants[0].name', after: 'a' },
     ]);
-    expect(diffValues([1], [1, 2], 'x')).toEqual([{ path: 'x', before: [1], after: [1, 2] }]);
+    expect(diffValues([1], [1, 2], 'x')).toEqual([{ path: 'x[1]', after: 2 }]);
     expect(diffValues({ a: 1 }, { a: 1 })).toEqual([]);
+    expect(diffValues({ values: ['a'] }, undefined, 'c')).toEqual([{ path: 'c.values[0]', before: 'a' }]);
+    expect(diffValues(undefined, {}, 'c')).toEqual([{ path: 'c', after: {} }]);
+    expect(diffValues(1, { a: 1 }, 'c')).toEqual([{ path: 'c', before: 1, after: { a: 1 } }]);
   });
 });
 

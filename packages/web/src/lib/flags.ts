@@ -345,15 +345,31 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Field-level differences between two JSON values, paths written like the server's. */
+/**
+ * Field-level differences between two JSON values, paths written like the server's. A part that
+ * appears or goes is spelled out field by field (`prod.strategies[0].parameters.rollout + 40`)
+ * rather than as one blob, so a new environment or strategy reads like any other change.
+ */
 export function diffValues(before: unknown, after: unknown, path = ''): FieldChange[] {
   if (sameJson(before, after)) return [];
-  if (isPlainObject(before) && isPlainObject(after)) {
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-    return keys.flatMap((k) => diffValues(before[k], after[k], path ? `${path}.${k}` : k));
+  const objects =
+    (isPlainObject(before) || before === undefined) && (isPlainObject(after) || after === undefined);
+  if (objects) {
+    const b = (before ?? {}) as Record<string, unknown>;
+    const a = (after ?? {}) as Record<string, unknown>;
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+    if (keys.length > 0) return keys.flatMap((k) => diffValues(b[k], a[k], path ? `${path}.${k}` : k));
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    return before.flatMap((b, i) => diffValues(b, after[i], `${path}[${i}]`));
+  const arrays =
+    (Array.isArray(before) || before === undefined) && (Array.isArray(after) || after === undefined);
+  if (arrays && (before !== undefined || after !== undefined)) {
+    const b = (before ?? []) as unknown[];
+    const a = (after ?? []) as unknown[];
+    if (b.length > 0 || a.length > 0) {
+      return Array.from({ length: Math.max(b.length, a.length) }, (_, i) =>
+        diffValues(b[i], a[i], `${path}[${i}]`),
+      ).flat();
+    }
   }
   const change: FieldChange = { path };
   if (before !== undefined) change.before = before;

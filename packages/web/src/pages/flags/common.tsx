@@ -10,13 +10,14 @@ import {
   toggleFlag,
   WAITING_STATUSES,
 } from '../../api/flags';
+import type { FieldChange } from '../../api/types';
 import { useToast } from '../../app/toast-context';
 import { Badge, EnvBadge, type Tone } from '../../components/badge';
 import { ChangeList } from '../../components/change-list';
 import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icon';
 import { Modal } from '../../components/modal';
-import { FLAG_LIFETIME_DAYS } from '../../lib/flags';
+import { cleanEnvironment, diffValues, FLAG_LIFETIME_DAYS } from '../../lib/flags';
 import { formatTime } from '../../lib/time';
 import { invalidate, useQuery } from '../../lib/use-query';
 import './flags.css';
@@ -314,8 +315,21 @@ function ToggleDialog({
   );
 }
 
+/**
+ * What a change does to one environment, field by field, from the outcome's before and after (the
+ * server's own diff names whole objects when an environment or a strategy appears).
+ */
+export function environmentDiff(outcome: ChangeOutcome, env: string): FieldChange[] {
+  if (!outcome.after) return outcome.changes;
+  return diffValues(
+    cleanEnvironment(outcome.before?.spec.environments?.[env]),
+    cleanEnvironment(outcome.after.spec.environments?.[env]),
+    env,
+  );
+}
+
 /** A change's field diff with the `spec.environments.` prefix every flag path shares left out. */
-export function FlagDiff({ changes, empty }: { changes: ChangeOutcome['changes']; empty?: string }) {
+export function FlagDiff({ changes, empty }: { changes: FieldChange[]; empty?: string }) {
   return (
     <ChangeList
       changes={changes.map((c) => ({

@@ -46,6 +46,30 @@ function proposedDiff(change: FlagChange, flag: FlagResource | undefined): Field
   }
 }
 
+/** What a change asked for, once it is decided: the operation's fields as additions. */
+function requested(change: FlagChange): FieldChange[] {
+  const op = change.operation;
+  switch (op.type) {
+    case 'toggle':
+      return [{ path: `${op.environment}.enabled`, after: op.enabled }];
+    case 'set-rollout':
+      return [
+        {
+          path: `${op.environment} rollout${op.strategy !== undefined ? ` of strategy #${op.strategy + 1}` : ''}`,
+          after: `${op.percent}%`,
+        },
+      ];
+    case 'set-environment':
+      return diffValues(undefined, cleanEnvironment(op.config), op.environment);
+    case 'promote':
+      return [{ path: `${op.to}`, after: `the configuration of ${op.from}` }];
+    case 'apply':
+      return diffValues(undefined, op.spec, 'spec');
+    case 'apply-segment':
+      return diffValues(undefined, op.spec, 'segment');
+  }
+}
+
 export function FlagChangePage() {
   const { id = '' } = useParams();
   const project = useProject();
@@ -173,11 +197,7 @@ export function FlagChangePage() {
         <h2 className="card__title">
           {waiting ? 'What it changes, compared with the flag now' : 'What it asked for'}
         </h2>
-        {diff ? (
-          <FlagDiff changes={diff} empty="Nothing: the flag already is so." />
-        ) : (
-          <pre className="flag-operation mono">{JSON.stringify(c.operation, null, 2)}</pre>
-        )}
+        <FlagDiff changes={diff ?? requested(c)} empty="Nothing: the flag already is so." />
       </section>
 
       {cancelling && (

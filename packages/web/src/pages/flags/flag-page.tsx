@@ -35,6 +35,7 @@ import { useQuery } from '../../lib/use-query';
 import {
   announceOutcome,
   ChangeStatusBadge,
+  environmentDiff,
   FlagDiff,
   FlagTypeBadge,
   invalidateFlags,
@@ -99,6 +100,9 @@ function FlagView({ name }: { name: string }) {
   };
 
   const [drafts, setDrafts] = useState<Record<string, FlagEnvironment>>({});
+  // What each environment was when its draft began: saving replaces the whole environment, so a
+  // change someone else made meanwhile is said before it is overwritten.
+  const [bases, setBases] = useState<Record<string, FlagEnvironment | undefined>>({});
   const [saveError, setSaveError] = useState<{ env: string; error: unknown; refused: FlagEnvironment }>();
   const [saving, setSaving] = useState(false);
   const [confirming, setConfirming] = useState<ChangeOutcome>();
@@ -151,7 +155,11 @@ function FlagView({ name }: { name: string }) {
         )
       : {};
 
-  const setDraft = (next: FlagEnvironment) => setDrafts({ ...drafts, [env]: next });
+  const setDraft = (next: FlagEnvironment) => {
+    if (drafts[env] === undefined) setBases({ ...bases, [env]: storedOf(env) });
+    setDrafts({ ...drafts, [env]: next });
+  };
+  const changedMeanwhile = dirty && env in bases && !sameEnvironment(bases[env], storedOf(env));
   const discard = () => {
     const { [env]: _dropped, ...rest } = drafts;
     setDrafts(rest);
@@ -311,6 +319,18 @@ function FlagView({ name }: { name: string }) {
                 </div>
               </div>
             )}
+            {changedMeanwhile && (
+              <div className="notice notice--warn" data-testid="changed-meanwhile">
+                <Icon name="alert" />
+                <div className="notice__body">
+                  <div className="notice__title">{env} changed since you started editing</div>
+                  <div className="notice__message">
+                    Someone saved another configuration of {env} meanwhile (see History). Saving replaces it
+                    with yours; discard your edits to start again from theirs.
+                  </div>
+                </div>
+              </div>
+            )}
             <EnvironmentEditor
               environment={env}
               flagName={flag.spec.key ?? name}
@@ -406,7 +426,7 @@ function FlagView({ name }: { name: string }) {
               This only switches the flag off: it applies at once (kill switch).
             </p>
           ) : null}
-          <FlagDiff changes={confirming.changes} empty="Nothing changes." />
+          <FlagDiff changes={environmentDiff(confirming, env)} empty="Nothing changes." />
         </Modal>
       )}
       {promoting && (

@@ -375,10 +375,11 @@ function NewFlagDialog({
           <select value={type} onChange={(e) => setType(e.target.value)}>
             {FLAG_TYPES.map((t) => (
               <option key={t} value={t}>
-                {t} — {FLAG_TYPE_HINTS[t]}
+                {t}
               </option>
             ))}
           </select>
+          <span className="muted small">{FLAG_TYPE_HINTS[type]}</span>
         </label>
         <label className="field">
           <span>Description</span>

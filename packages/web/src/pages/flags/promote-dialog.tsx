@@ -5,7 +5,7 @@ import { EnvBadge } from '../../components/badge';
 import { ErrorNotice } from '../../components/error-notice';
 import { Icon } from '../../components/icon';
 import { Modal } from '../../components/modal';
-import { announceOutcome, FlagDiff, invalidateFlags } from './common';
+import { announceOutcome, environmentDiff, FlagDiff, invalidateFlags } from './common';
 
 /**
  * Copies one environment's configuration of the flag to another: the server's dry run shows the
@@ -125,7 +125,7 @@ export function PromoteDialog({
             promote.
           </p>
         )}
-        {preview && !unchanged && <FlagDiff changes={preview.changes} />}
+        {preview && !unchanged && <FlagDiff changes={environmentDiff(preview, to)} />}
         <ErrorNotice error={previewError} title="Cannot promote" />
       </div>
       {approval && target && (

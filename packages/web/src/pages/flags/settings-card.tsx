@@ -125,7 +125,7 @@ export function SettingsCard({
 
   return (
     <section className="card form-card flag-settings" aria-label="Settings">
-      <div className="form-grid">
+      <div className="form-grid flag-settings__grid">
         <label className="field field--wide">
           <span>Description</span>
           <textarea
@@ -165,7 +165,7 @@ export function SettingsCard({
           </span>
           <FieldProblems problems={problems.lifetimeDays} />
         </label>
-        <label className="field field--check">
+        <label className="field field--check field--wide">
           <input
             type="checkbox"
             checked={form.stale}
@@ -173,7 +173,7 @@ export function SettingsCard({
           />
           <span>Mark stale (ready to be removed from the code)</span>
         </label>
-        <label className="field field--check">
+        <label className="field field--check field--wide">
           <input
             type="checkbox"
             checked={form.impressionData}
