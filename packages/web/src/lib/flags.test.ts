@@ -225,7 +225,7 @@ describe('summaries', () => {
     expect(cellSummary({ enabled: true, strategies: 0, variants: 0 })).toBe('everyone');
     expect(cellSummary({ enabled: false, strategies: 0, variants: 0 })).toBe('');
     expect(cellSummary({ enabled: true, strategies: 2, variants: 3, rollout: 25 })).toBe(
-      '25% · +1 · 3 variants',
+      '25% · +1 more · 3 variants',
     );
     expect(cellSummary({ enabled: true, strategies: 1, variants: 0 })).toBe('1 strategy');
     expect(

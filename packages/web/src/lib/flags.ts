@@ -403,7 +403,7 @@ export function cellSummary(cell: OverviewCell | undefined): string {
   if (cell.rollout !== undefined) parts.push(`${cell.rollout}%`);
   else if (cell.strategies === 0) parts.push(cell.enabled ? 'everyone' : '');
   else parts.push(cell.strategies === 1 ? '1 strategy' : `${cell.strategies} strategies`);
-  if (cell.rollout !== undefined && cell.strategies > 1) parts.push(`+${cell.strategies - 1}`);
+  if (cell.rollout !== undefined && cell.strategies > 1) parts.push(`+${cell.strategies - 1} more`);
   if (cell.variants > 0) parts.push(cell.variants === 1 ? '1 variant' : `${cell.variants} variants`);
   return parts.filter(Boolean).join(' · ');
 }

@@ -194,7 +194,7 @@ function StrategyCard({
           {!info && <option value={strategy.name}>{strategy.name} (unknown)</option>}
           {STRATEGY_NAMES.map((n) => (
             <option key={n} value={n}>
-              {STRATEGY_INFO[n]?.label} ({n})
+              {STRATEGY_INFO[n]?.label}
             </option>
           ))}
         </select>
@@ -242,7 +242,10 @@ function StrategyCard({
           </button>
         </span>
       </header>
-      {info && <p className="strategy__what muted small">{info.description}</p>}
+      <p className="strategy__what muted small">
+        <code>{strategy.name}</code>
+        {info ? ` — ${info.description}` : ' — not a strategy pont knows: SDKs skip it'}
+      </p>
       <FieldProblems problems={[...(problems[at] ?? []), ...(problems[`${at}.name`] ?? [])]} />
 
       <StrategyParameters strategy={strategy} at={at} label={label} problems={problems} setParam={setParam} />

@@ -219,10 +219,9 @@ export function FlagsPage() {
                   )}
                   {flag.description && <span className="flag-grid__description">{flag.description}</span>}
                 </th>
-                <td className="nowrap">
+                <td>
                   <FlagTypeBadge type={flag.type} />
-                  <span className="muted small" title="expected lifetime">
-                    {' '}
+                  <span className="muted small flag-grid__lifetime" title="expected lifetime">
                     {lifetimeText(flag.lifetimeDays)}
                   </span>
                 </td>
