@@ -45,6 +45,7 @@ export interface RequestOptions {
   contentType?: string;
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
+  headers?: Record<string, string>;
 }
 
 export function withQuery(path: string, query: RequestOptions['query']): string {
@@ -59,7 +60,7 @@ export function withQuery(path: string, query: RequestOptions['query']): string 
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
   let body: BodyInit | undefined;
   if (options.body !== undefined) {
     if (typeof options.body === 'string') {

@@ -230,11 +230,12 @@ export const putEnvironment = (
   name: string,
   environment: string,
   config: FlagEnvironment,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; ifMatch?: string } = {},
 ) =>
   request<ChangeOutcome>(`${flagPath(project, name)}/environments/${enc(environment)}`, {
     method: 'PUT',
     body: config,
+    ...(options.ifMatch ? { headers: { 'If-Match': `"${options.ifMatch}"` } } : {}),
     query: { dryRun: options.dryRun ? 'true' : undefined },
   });
 

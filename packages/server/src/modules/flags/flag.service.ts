@@ -93,6 +93,8 @@ export interface ChangeOptions {
   dryRun?: boolean;
   /** ISO time: apply then instead of now. */
   at?: string;
+  /** The flag's resourceVersion the caller edited (If-Match): a newer flag refuses the change. */
+  ifMatch?: string;
 }
 
 export type FlagService = ReturnType<typeof createFlagService>;
@@ -186,6 +188,13 @@ export function createFlagService(deps: FlagServiceDeps) {
       throw new PontError('INTERNAL', 'segment edits go through changeSegment');
     const current = await resources.getStored('Flag', project, name);
     if (!current && op.type !== 'apply') throw flagNotFound(project, name);
+    if (options.ifMatch !== undefined && current?.metadata.resourceVersion !== options.ifMatch) {
+      throw new PontError(
+        'RESOURCE_CONFLICT',
+        `flag ${name} changed since you read it (you edited version ${options.ifMatch}, it is now ${current?.metadata.resourceVersion ?? 'gone'}); reload it and redo your change`,
+        [{ path: 'headers.if-match', message: `stale resourceVersion ${options.ifMatch}` }],
+      );
+    }
     await authorizer.require(actor, 'read', { kind: 'Flag', project, name });
     if (op.type === 'promote') await requireEnvironments(project, [op.from, op.to], 'to');
     else if (op.type !== 'apply') await requireEnvironments(project, [op.environment], 'environment');

@@ -223,6 +223,26 @@ describe.each(DIALECTS)('flags API on %s', (dialect) => {
     }
   });
 
+  it('refuses an environment save made from a stale version (If-Match)', async () => {
+    const current = await call(t.adminToken, 'GET', '/api/v1/projects/demo/flags/checkout');
+    const version = current.json().metadata.resourceVersion as string;
+    const put = (ifMatch: string) =>
+      t.app.inject({
+        method: 'PUT',
+        url: '/api/v1/projects/demo/flags/checkout/environments/dev',
+        headers: { authorization: `Bearer ${t.adminToken}`, 'if-match': `"${ifMatch}"` },
+        payload: {
+          enabled: true,
+          strategies: [{ name: 'flexibleRollout', parameters: { rollout: 60, stickiness: 'default' } }],
+        },
+      });
+    const first = await put(version);
+    expect(first.statusCode, first.body).toBe(200);
+    const stale = await put(version);
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().error.code).toBe('RESOURCE_CONFLICT');
+  });
+
   it('applies a granted dev change in an unprotected environment at once', async () => {
     const res = await call(
       devGranted,

@@ -242,7 +242,7 @@ export function flagRoutes(service: FlagService) {
             request.params.project,
             request.params.name,
             { type: 'set-environment', environment: request.params.environment, config: request.body },
-            request.query,
+            { ...request.query, ...ifMatchOf(request.headers['if-match']) },
           ),
         ),
     );
@@ -428,4 +428,13 @@ export function flagRoutes(service: FlagService) {
       async (request) => service.clients(request.actor, request.params.project, request.query.environment),
     );
   };
+}
+
+/** `If-Match: "42"` or `If-Match: 42`: the resourceVersion an editor started from. */
+function ifMatchOf(header: string | undefined): { ifMatch?: string } {
+  const value = header
+    ?.trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
+  return value ? { ifMatch: value } : {};
 }

@@ -103,6 +103,8 @@ function FlagView({ name }: { name: string }) {
   // What each environment was when its draft began: saving replaces the whole environment, so a
   // change someone else made meanwhile is said before it is overwritten.
   const [bases, setBases] = useState<Record<string, FlagEnvironment | undefined>>({});
+  // The flag version each draft started from, sent as If-Match so a save never overwrites a newer edit.
+  const [versions, setVersions] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<{ env: string; error: unknown; refused: FlagEnvironment }>();
   const [saving, setSaving] = useState(false);
   const [confirming, setConfirming] = useState<ChangeOutcome>();
@@ -156,7 +158,11 @@ function FlagView({ name }: { name: string }) {
       : {};
 
   const setDraft = (next: FlagEnvironment) => {
-    if (drafts[env] === undefined) setBases({ ...bases, [env]: storedOf(env) });
+    if (drafts[env] === undefined) {
+      setBases({ ...bases, [env]: storedOf(env) });
+      const version = flag?.metadata.resourceVersion;
+      if (version) setVersions({ ...versions, [env]: version });
+    }
     setDrafts({ ...drafts, [env]: next });
   };
   const changedMeanwhile = dirty && env in bases && !sameEnvironment(bases[env], storedOf(env));
@@ -174,7 +180,8 @@ function FlagView({ name }: { name: string }) {
         setConfirming(await putEnvironment(project, name, env, config, { dryRun: true }));
         return;
       }
-      const outcome = await putEnvironment(project, name, env, config);
+      const version = versions[env];
+      const outcome = await putEnvironment(project, name, env, config, version ? { ifMatch: version } : {});
       setConfirming(undefined);
       announceOutcome(toast, outcome, `${name} in ${env}`, `Saved ${name} in ${env}`);
       if (outcome.status === 'pending-approval' || outcome.status === 'scheduled') discard();
