@@ -367,7 +367,12 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
     },
 
     /** A schedule firing: the fire record and the execution are written together, or neither. */
-    async fire(job: Resource, schedule: Schedule, fireTime: string): Promise<'fired' | 'duplicate'> {
+    async fire(
+      job: Resource,
+      schedule: Schedule,
+      fireTime: string,
+      missed = false,
+    ): Promise<'fired' | 'duplicate'> {
       const record = await buildRecord(job, {
         environment: schedule.environment,
         options: schedule.options ?? {},
@@ -375,6 +380,7 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
         trigger: 'schedule',
         schedule: schedule.name,
       });
+      if (missed) record.message = `missed at ${fireTime} while pont was down; run once at start (runMissed)`;
       const fired = await deps.transactor.run(async ({ executions }) => {
         const fresh = await executions.recordFire({
           project: record.project,

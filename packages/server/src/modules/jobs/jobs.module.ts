@@ -243,7 +243,7 @@ export function createJobsModule(deps: JobsModuleDeps) {
     clock,
     logger,
     jobs: () => resources.listStored('Job', undefined),
-    fire: (job, schedule, fireTime) => service.fire(job, schedule, fireTime),
+    fire: (job, schedule, fireTime, missed) => service.fire(job, schedule, fireTime, missed),
     isLeader: leaderElection(db),
   });
 

@@ -11,7 +11,7 @@ export interface SchedulerDeps {
   logger: Logger;
   jobs(): Promise<Resource[]>;
   /** Creates the execution of a firing; the fire record is written with it, in one transaction. */
-  fire(job: Resource, schedule: Schedule, fireTime: string): Promise<'fired' | 'duplicate'>;
+  fire(job: Resource, schedule: Schedule, fireTime: string, missed?: boolean): Promise<'fired' | 'duplicate'>;
   /** Leader election across replicas (PostgreSQL advisory lock); SQLite always leads. */
   isLeader(): Promise<boolean>;
   tickMs?: number;
@@ -79,7 +79,7 @@ export function createScheduler(deps: SchedulerDeps) {
         { job: entry.job.metadata.name, schedule: entry.schedule.name, missed },
         'running a missed schedule once',
       );
-      await deps.fire(entry.job, entry.schedule, missed.toISOString());
+      await deps.fire(entry.job, entry.schedule, missed.toISOString(), true);
     }
   }
 
