@@ -48,7 +48,7 @@ describe.each([
 
   it('signals the whole process group', async () => {
     const launcher = make();
-    const result = await run(launcher, '/bin/sh', ['-c', 'sleep 41 & sleep 42; wait'], (child) => {
+    const result = await run(launcher, '/bin/sh', ['-c', 'sleep 41.317 & sleep 42.317; wait'], (child) => {
       setTimeout(() => child.signalGroup('SIGTERM'), 300);
     });
     expect(result.signal).toBe('SIGTERM');
@@ -57,7 +57,7 @@ describe.each([
       execSync('ps -eo stat,args')
         .toString()
         .split('\n')
-        .filter((l) => /sleep 4[12]/.test(l) && !l.startsWith('Z')),
+        .filter((l) => /sleep 4[12]\.317/.test(l) && !l.startsWith('Z')),
     ).toEqual([]);
     launcher.close();
   });
@@ -66,7 +66,7 @@ describe.each([
 describe('spawner', () => {
   it('kills what it started when the server lets go of it', async () => {
     const launcher = createSpawnerLauncher();
-    const done = run(launcher, '/bin/sh', ['-c', 'sleep 43']);
+    const done = run(launcher, '/bin/sh', ['-c', 'sleep 43.317']);
     await new Promise((r) => setTimeout(r, 300));
     launcher.close();
     const result = await done;
@@ -76,7 +76,7 @@ describe('spawner', () => {
       execSync('ps -eo stat,args')
         .toString()
         .split('\n')
-        .filter((l) => l.includes('sleep 43') && !l.startsWith('Z')),
+        .filter((l) => l.includes('sleep 43.317') && !l.startsWith('Z')),
     ).toEqual([]);
   });
 });

@@ -32,6 +32,7 @@ interface Entry {
 export function createScheduler(deps: SchedulerDeps) {
   let entries: Entry[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let startedAt = deps.clock.now();
   let ticking = false;
   let dirty = true;
   const tickMs = deps.tickMs ?? 1000;
@@ -67,13 +68,18 @@ export function createScheduler(deps: SchedulerDeps) {
     dirty = false;
   }
 
-  /** One run for the most recent time missed since the last recorded firing (or the job's update). */
+  /**
+   * One run for the most recent time missed since the last recorded firing (or the job's update)
+   * and before this scheduler started: only pont being down makes a time "missed"; a time that
+   * passed while it ran was fired on time (or is a schedule being created just now).
+   */
   async function catchUp(entry: Entry, now: Date): Promise<void> {
+    const until = startedAt < now ? startedAt : now;
     const project = entry.job.metadata.project ?? '';
     const last = await deps.store.lastFire(project, entry.job.metadata.name, entry.schedule.name);
     const since = new Date(last ?? entry.job.metadata.updatedAt ?? now.toISOString());
     let missed: Date | null = null;
-    for (let t = entry.cron.nextRun(since); t && t < now; t = entry.cron.nextRun(t)) missed = t;
+    for (let t = entry.cron.nextRun(since); t && t < until; t = entry.cron.nextRun(t)) missed = t;
     if (missed) {
       deps.logger.info(
         { job: entry.job.metadata.name, schedule: entry.schedule.name, missed },
@@ -109,6 +115,7 @@ export function createScheduler(deps: SchedulerDeps) {
 
   return {
     start(): void {
+      startedAt = deps.clock.now();
       timer = setInterval(() => void tick(), tickMs);
       void tick();
     },
