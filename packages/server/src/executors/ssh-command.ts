@@ -38,7 +38,7 @@ export function environmentScript(env: Record<string, string>): string {
  * The bootstrap every step runs under, as a /bin/sh script taking `$1` = the process group marker,
  * `$2` = the command line to exec, `$3` = the working directory (optional).
  *
- * 1. `eval "$(cat)"` reads the whole of stdin (the environment script, then EOF) and exports it.
+ * 1. A `read` loop takes the whole of stdin (the environment script, then EOF) and evals it.
  *    Reading to EOF instead of a byte count needs no `head -c` (not POSIX, differs in busybox)
  *    and no character/byte arithmetic; the sentinel on its last line proves the script arrived
  *    whole, so a cut connection can never run the command with half its environment.
@@ -52,8 +52,11 @@ export function environmentScript(env: Record<string, string>): string {
  *    know which group to signal and strips it from the output.
  */
 const BOOTSTRAP = [
-  `eval "$(cat)" && [ "\${__pont_env-}" = ok ] || { echo "pont: the step environment did not arrive whole" >&2; exit 125; }`,
-  'unset __pont_env',
+  // Builtins only (no `$(cat)`): every fork on the node costs CPU on each step of each node.
+  // POSIX sh starts with IFS = space, tab, newline, so `${IFS#??}` is a newline without writing one.
+  '__n=${IFS#??}; __s=; while IFS= read -r __l || [ -n "$__l" ]; do __s="$__s$__l$__n"; done',
+  `eval "$__s" && [ "\${__pont_env-}" = ok ] || { echo "pont: the step environment did not arrive whole" >&2; exit 125; }`,
+  'unset __pont_env __n __s __l',
   'exec </dev/null',
   'if [ -n "${3-}" ]; then cd -- "$3" || exit 1; fi',
   `if kill -0 -$$ 2>/dev/null; then echo "$1$$" >&2; eval "exec $2"; else exec setsid /bin/sh -c 'echo "$1$$" >&2; eval "exec $2"' sh "$1" "$2"; fi`,
