@@ -59,6 +59,8 @@ export function createExecutionEngine(deps: EngineDeps) {
   const maxRunning = deps.maxRunning ?? 32;
   const heartbeatMs = deps.heartbeatMs ?? 5000;
   let stopped = false;
+  /** Records queued by this process, so starting them needs no read back. */
+  const recent = new Map<string, ExecutionRecord>();
   let pumping = false;
   let pumpAgain = false;
   let poller: NodeJS.Timeout | undefined;
@@ -121,7 +123,13 @@ export function createExecutionEngine(deps: EngineDeps) {
             { state: 'running', startedAt, worker: workerId, heartbeatAt: startedAt },
             ['queued'],
           );
-          const record = claimed ? await store.get(candidate.id) : undefined;
+          const known = recent.get(candidate.id);
+          recent.delete(candidate.id);
+          const record = !claimed
+            ? undefined
+            : known
+              ? { ...known, state: 'running' as const, startedAt, worker: workerId, heartbeatAt: startedAt }
+              : await store.get(candidate.id);
           if (record) start(record);
         }
       } while (pumpAgain);
@@ -296,7 +304,12 @@ export function createExecutionEngine(deps: EngineDeps) {
         if (!deps.singleProcess) void recover();
       }, 1000);
     },
-    wake(): void {
+    /** Something was queued; pass the record when this process wrote it. */
+    wake(queued?: ExecutionRecord): void {
+      if (queued) {
+        if (recent.size > 10_000) recent.clear();
+        recent.set(queued.id, queued);
+      }
       void pump();
     },
     isRunningHere: (id: string) => running.has(id),

@@ -200,7 +200,7 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       });
     } else {
       await store.insert(record);
-      deps.engine().wake();
+      deps.engine().wake(record);
     }
     await auditRun(
       actor,
@@ -307,7 +307,7 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
         record.definition = JSON.stringify(spec);
       }
       await store.insert(record);
-      deps.engine().wake();
+      deps.engine().wake(record);
       await auditRun(actor, 'run', record, `run job ${jobName} for ${input.trigger}: execution ${record.id}`);
       return present(record);
     },

@@ -169,10 +169,13 @@ export function createJobsModule(deps: JobsModuleDeps) {
         const nodes = (await resources.listStored('Node', execution.project)).filter(
           (n) => (n.spec as unknown as NodeSpec).environment === execution.environment,
         );
-        const secrets = await secretsOf(execution.project);
-        return selectNodes(nodes.map(filterableNode), filter, rank).map((c) =>
-          toExecNode(c.resource, secrets),
-        );
+        const chosen = selectNodes(nodes.map(filterableNode), filter, rank);
+        // Secrets are read only when a chosen node has credentials (local nodes have none).
+        const needsSecrets = chosen.some((c) => (c.resource.spec as unknown as NodeSpec).credentials);
+        const secrets = needsSecrets
+          ? await secretsOf(execution.project)
+          : new Map<string, Resource | undefined>();
+        return chosen.map((c) => toExecNode(c.resource, secrets));
       },
       localNode,
       async fileSource(project, copy) {
