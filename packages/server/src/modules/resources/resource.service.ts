@@ -339,7 +339,8 @@ export function createResourceService(deps: ResourceServiceDeps) {
         if ((await authorizer.decide(actor, 'read', targetOf(kind, item))).allowed)
           items.push(present(kind, item));
       }
-      if (kind.compare && options.limit === undefined && !after) items.sort(kind.compare);
+      // A natural order (environments by promotion) applies whenever the whole list fits in one page.
+      if (kind.compare && !after && !page.next) items.sort(kind.compare);
       const result: ListResult = { items };
       if (page.next) result.continue = encodeContinue(page.next);
       return result;
