@@ -94,7 +94,12 @@ describe('pont CLI against a real server', () => {
     const table = await cli(['get', 'environments']);
     expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+ORDER\s+PROTECTED\s+AGE$/);
     expect(table.stdout).toMatch(/prod\s+3\s+yes/);
-    expect(table.stdout.split('\n').slice(1, 5).map((l) => l.split(/\s+/)[0])).toEqual(['dev', 'test', 'integration', 'prod']);
+    expect(
+      table.stdout
+        .split('\n')
+        .slice(1, 5)
+        .map((l) => l.split(/\s+/)[0]),
+    ).toEqual(['dev', 'test', 'integration', 'prod']);
     const yaml = await cli(['get', 'nodes', '-o', 'yaml', '-l', 'role=web']);
     const docs = parseAllDocuments(yaml.stdout).map((d) => d.toJS());
     expect(docs.map((d) => d.metadata.name)).toEqual([
