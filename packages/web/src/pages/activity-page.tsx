@@ -17,6 +17,7 @@ import { DurationChart } from '../components/duration-chart';
 import { ErrorNotice, isForbidden, NotAllowed } from '../components/error-notice';
 import { Icon } from '../components/icon';
 import { PageHeader } from '../components/page-header';
+import { SelectFilter, SINCE_OPTIONS } from '../components/select-filter';
 import { StateBadge } from '../components/state-badge';
 import { adhocCommand } from '../lib/adhoc-commands';
 import { plural } from '../lib/format';
@@ -26,13 +27,8 @@ import { useInterval } from '../lib/use-interval';
 import { useQuery } from '../lib/use-query';
 
 const PAGE_SIZE = 50;
-const SINCE = [
-  ['', 'any time'],
-  ['1h', 'last hour'],
-  ['24h', 'last 24 h'],
-  ['7d', 'last 7 days'],
-  ['30d', 'last 30 days'],
-] as const;
+// The activity page starts its ranges at an hour.
+const SINCE = SINCE_OPTIONS.filter((o) => o[0] !== '15m');
 
 export function ExecutionTitle({ execution }: { execution: Execution }) {
   if (execution.type === 'adhoc') {
@@ -209,65 +205,33 @@ export function ActivityPage() {
       </section>
 
       <div className="filters">
-        <label className="field field--inline">
-          <span>Job</span>
-          <select
-            aria-label="Job filter"
-            value={filter.job}
-            onChange={(e) => setFilter('job', e.target.value)}
-          >
-            <option value="">all</option>
-            {jobNames.map((j) => (
-              <option key={j} value={j}>
-                {j}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field field--inline">
-          <span>State</span>
-          <select
-            aria-label="State filter"
-            value={filter.state}
-            onChange={(e) => setFilter('state', e.target.value)}
-          >
-            <option value="">all</option>
-            {EXECUTION_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field field--inline">
-          <span>Environment</span>
-          <select
-            aria-label="Environment filter"
-            value={filter.environment}
-            onChange={(e) => setFilter('environment', e.target.value)}
-          >
-            <option value="">all</option>
-            {byPromotionOrder(envs.data).map((e) => (
-              <option key={e.metadata.name} value={e.metadata.name}>
-                {e.metadata.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field field--inline">
-          <span>Since</span>
-          <select
-            aria-label="Since filter"
-            value={filter.since}
-            onChange={(e) => setFilter('since', e.target.value)}
-          >
-            {SINCE.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter
+          label="Job"
+          value={filter.job}
+          onChange={(v) => setFilter('job', v)}
+          options={jobNames}
+          all="all"
+        />
+        <SelectFilter
+          label="State"
+          value={filter.state}
+          onChange={(v) => setFilter('state', v)}
+          options={EXECUTION_STATES}
+          all="all"
+        />
+        <SelectFilter
+          label="Environment"
+          value={filter.environment}
+          onChange={(v) => setFilter('environment', v)}
+          options={byPromotionOrder(envs.data).map((e) => e.metadata.name)}
+          all="all"
+        />
+        <SelectFilter
+          label="Since"
+          value={filter.since}
+          onChange={(v) => setFilter('since', v)}
+          options={SINCE}
+        />
       </div>
       <ErrorNotice error={first.error} title="Cannot list executions" />
       <div className="card">

@@ -9,6 +9,7 @@ import { ChangeList } from '../components/change-list';
 import { EmptyRow, LoadingRow } from '../components/delayed';
 import { ErrorNotice, isForbidden, NotAllowed } from '../components/error-notice';
 import { PageHeader } from '../components/page-header';
+import { SelectFilter, SINCE_OPTIONS } from '../components/select-filter';
 import { plural } from '../lib/format';
 import { formatTime, relativeTime } from '../lib/time';
 import { useDebounced } from '../lib/use-debounced';
@@ -16,14 +17,6 @@ import { useQuery } from '../lib/use-query';
 
 const PAGE_SIZE = 50;
 const ACTIONS = ['create', 'update', 'delete', 'login', 'login-failed', 'token-create', 'token-revoke'];
-const SINCE = [
-  ['', 'any time'],
-  ['15m', 'last 15 min'],
-  ['1h', 'last hour'],
-  ['24h', 'last 24 h'],
-  ['7d', 'last 7 days'],
-  ['30d', 'last 30 days'],
-] as const;
 // Records that are not resources but still show up in audit.
 const EXTRA_KINDS = ['User', 'Token'];
 
@@ -126,32 +119,20 @@ export function AuditPage() {
         }
       />
       <div className="filters">
-        <label className="field field--inline">
-          <span>Kind</span>
-          <select
-            aria-label="Kind filter"
-            value={filter.kind}
-            onChange={(e) => setFilter('kind', e.target.value)}
-          >
-            <option value="">all</option>
-            {kindNames.map((k) => (
-              <option key={k}>{k}</option>
-            ))}
-          </select>
-        </label>
-        <label className="field field--inline">
-          <span>Action</span>
-          <select
-            aria-label="Action filter"
-            value={filter.action}
-            onChange={(e) => setFilter('action', e.target.value)}
-          >
-            <option value="">all</option>
-            {actions.map((a) => (
-              <option key={a}>{a}</option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter
+          label="Kind"
+          value={filter.kind}
+          onChange={(v) => setFilter('kind', v)}
+          options={kindNames}
+          all="all"
+        />
+        <SelectFilter
+          label="Action"
+          value={filter.action}
+          onChange={(v) => setFilter('action', v)}
+          options={actions}
+          all="all"
+        />
         <TextFilter
           label="Actor"
           value={filter.actor ?? ''}
@@ -160,20 +141,12 @@ export function AuditPage() {
         />
         <TextFilter label="Project" value={filter.project ?? ''} onChange={(v) => setFilter('project', v)} />
         <TextFilter label="Name" value={filter.name ?? ''} onChange={(v) => setFilter('name', v)} />
-        <label className="field field--inline">
-          <span>Since</span>
-          <select
-            aria-label="Since filter"
-            value={filter.since}
-            onChange={(e) => setFilter('since', e.target.value)}
-          >
-            {SINCE.map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter
+          label="Since"
+          value={filter.since}
+          onChange={(v) => setFilter('since', v)}
+          options={SINCE_OPTIONS}
+        />
       </div>
       <ErrorNotice error={first.error} title="Cannot read the audit log" />
       <div className="card">

@@ -7,6 +7,7 @@ import { EmptyRow, LoadingRow } from '../components/delayed';
 import { ErrorNotice } from '../components/error-notice';
 import { Icon } from '../components/icon';
 import { PageHeader } from '../components/page-header';
+import { SelectFilter } from '../components/select-filter';
 import { plural } from '../lib/format';
 
 export function NodesPage() {
@@ -60,32 +61,20 @@ export function NodesPage() {
         }
       />
       <div className="filters">
-        <label className="field field--inline">
-          <span>Environment</span>
-          <select
-            aria-label="Environment filter"
-            value={env}
-            onChange={(e) => setFilter('env', e.target.value)}
-          >
-            <option value="">all</option>
-            {(envs.data ?? []).map((e) => (
-              <option key={e.metadata.name} value={e.metadata.name}>
-                {e.metadata.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field field--inline">
-          <span>Tag</span>
-          <select aria-label="Tag filter" value={tag} onChange={(e) => setFilter('tag', e.target.value)}>
-            <option value="">all</option>
-            {tags.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectFilter
+          label="Environment"
+          value={env}
+          onChange={(v) => setFilter('env', v)}
+          options={(envs.data ?? []).map((e) => e.metadata.name)}
+          all="all"
+        />
+        <SelectFilter
+          label="Tag"
+          value={tag}
+          onChange={(v) => setFilter('tag', v)}
+          options={tags}
+          all="all"
+        />
         <label className="field field--inline">
           <span>Search</span>
           <input
