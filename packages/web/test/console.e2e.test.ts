@@ -3,30 +3,25 @@
  * the Debian Chromium through playwright-core. No mocks: the API, cookies, CSRF and policies are
  * the production ones.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, type RunningServer, startServer } from '@pont/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@pont/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  openBrowser,
+  requireRealParts,
+  screenshotOnFailure,
+  startConsoleServer,
+  systemActor,
+} from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = fileURLToPath(new URL('../dist', import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL('./.artifacts', import.meta.url));
 const ADMIN_PASSWORD = 'admin-e2e-password';
 const VIEWER = { username: 'bob', password: 'viewer-e2e-password' };
 // Set PONT_E2E_SCREENSHOTS=1 to keep a screenshot of every step, for looking at the console.
 const TOUR = Boolean(process.env.PONT_E2E_SCREENSHOTS);
-
-type SystemActor = Parameters<RunningServer['pont']['auth']['createUser']>[0];
-const systemActor: SystemActor = { type: 'system', id: 'system', name: 'pont', role: 'admin', groups: [] };
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 describe('web console in Chromium', () => {
   let server: RunningServer | undefined;
@@ -49,48 +44,18 @@ describe('web console in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is required at ${CHROMIUM} for the console end-to-end test (Debian package "chromium"); it is never skipped`,
-      );
-    }
-    if (!existsSync(join(WEB_DIR, 'index.html'))) {
-      throw new Error(
-        `the console is not built (${WEB_DIR}/index.html missing): run npm run build -w @pont/web`,
-      );
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
+    requireRealParts();
     const dataDir = mkdtempSync(join(tmpdir(), 'pont-web-e2e-data-'));
     const profileDir = mkdtempSync(join(tmpdir(), 'pont-web-e2e-chromium-'));
     temp.push(dataDir, profileDir);
 
-    server = await startServer(
-      loadConfig({
-        PONT_DATA_DIR: dataDir,
-        PONT_PORT: '0',
-        PONT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        PONT_LOG_LEVEL: 'warn',
-        PONT_WEB_DIR: WEB_DIR,
-      }),
-      { handleSignals: false, print: () => {} },
-    );
+    server = await startConsoleServer(dataDir, ADMIN_PASSWORD);
     await server.pont.auth.createUser(systemActor, { ...VIEWER, role: 'viewer', displayName: 'Bob Viewer' });
 
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      viewport: { width: 1440, height: 900 },
-    });
-    context.setDefaultTimeout(10_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await openBrowser(profileDir, 10_000));
   });
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await page?.screenshot({ path: join(ARTIFACTS, `failed-${slug(task.name)}.png`), fullPage: true });
-    });
-  });
+  screenshotOnFailure(() => page, 'failed-');
 
   afterAll(async () => {
     await context?.close();

@@ -6,31 +6,28 @@
  * the flags changed since the previous deployment, and a developer refused in prod.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, type RunningServer, startServer } from '@pont/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@pont/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  logIn as logInAs,
+  logOut as logOutOf,
+  openBrowser,
+  requireRealParts,
+  screenshotOnFailure,
+  startConsoleServer,
+  systemActor,
+} from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = fileURLToPath(new URL('../dist', import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL('./.artifacts', import.meta.url));
 const ADMIN_PASSWORD = 'admin-e2e-password';
 const OPS = { username: 'olga', password: 'ops-e2e-password' };
 const OPS2 = { username: 'otto', password: 'ops2-e2e-password' };
 const DEV = { username: 'dan', password: 'dev-e2e-password' };
 const TOUR = Boolean(process.env.PONT_E2E_SCREENSHOTS);
-
-type SystemActor = Parameters<RunningServer['pont']['auth']['createUser']>[0];
-const systemActor: SystemActor = { type: 'system', id: 'system', name: 'pont', role: 'admin', groups: [] };
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 describe('deployments console in Chromium', () => {
   let server: RunningServer | undefined;
@@ -81,35 +78,15 @@ describe('deployments console in Chromium', () => {
     return readFileSync(file);
   }
 
-  async function logIn(username: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByTestId('whoami').textContent()).toBe(username);
-  }
-
-  async function logOut() {
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await page.waitForURL(/\/login/);
-  }
+  const logIn = (username: string, password: string) => logInAs(page, server?.url ?? '', username, password);
+  const logOut = () => logOutOf(page);
 
   const matrix = () => page.getByRole('table', { name: 'Environment matrix' });
   const cell = (app: string, env: string) => page.getByTestId(`cell-${app}-${env}`);
   const status = () => page.getByTestId('deployment-status');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is required at ${CHROMIUM} for the console end-to-end test (Debian package "chromium"); it is never skipped`,
-      );
-    }
-    if (!existsSync(join(WEB_DIR, 'index.html'))) {
-      throw new Error(
-        `the console is not built (${WEB_DIR}/index.html missing): run npm run build -w @pont/web`,
-      );
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
+    requireRealParts();
     const dataDir = mkdtempSync(join(tmpdir(), 'pont-web-deploy-e2e-data-'));
     const profileDir = mkdtempSync(join(tmpdir(), 'pont-web-deploy-e2e-chromium-'));
     const work = mkdtempSync(join(tmpdir(), 'pont-web-deploy-e2e-nodes-'));
@@ -117,16 +94,7 @@ describe('deployments console in Chromium', () => {
     root = join(work, 'nodes');
     mkdirSync(root);
 
-    server = await startServer(
-      loadConfig({
-        PONT_DATA_DIR: dataDir,
-        PONT_PORT: '0',
-        PONT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        PONT_LOG_LEVEL: 'warn',
-        PONT_WEB_DIR: WEB_DIR,
-      }),
-      { handleSignals: false, print: () => {} },
-    );
+    server = await startConsoleServer(dataDir, ADMIN_PASSWORD);
     for (const [user, role] of [
       [OPS, 'ops'],
       [OPS2, 'ops'],
@@ -207,24 +175,10 @@ describe('deployments console in Chromium', () => {
     await deployed({ app: 'store', from: 'dev', to: 'test' }, '/api/v1/projects/demo/deployments/promote');
     await deployed({ app: 'store', environment: 'dev', version: '1.1.0' });
 
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      viewport: { width: 1440, height: 900 },
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await openBrowser(profileDir, 15_000));
   }, 120_000);
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await page?.screenshot({
-        path: join(ARTIFACTS, `failed-deployments-${slug(task.name)}.png`),
-        fullPage: true,
-      });
-    });
-  });
+  screenshotOnFailure(() => page, 'failed-deployments-');
 
   afterAll(async () => {
     await context?.close();

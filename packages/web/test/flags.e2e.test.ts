@@ -7,31 +7,28 @@
  * promotion shows its diff first; SDK metrics draw the chart; the history lists the changes; a
  * viewer's toggle is refused.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadConfig, type RunningServer, startServer } from '@pont/server';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@pont/server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ARTIFACTS,
+  logIn as logInAs,
+  logOut as logOutOf,
+  openBrowser,
+  requireRealParts,
+  screenshotOnFailure,
+  startConsoleServer,
+  systemActor,
+} from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const WEB_DIR = fileURLToPath(new URL('../dist', import.meta.url));
-const ARTIFACTS = fileURLToPath(new URL('./.artifacts', import.meta.url));
 const ADMIN_PASSWORD = 'admin-e2e-password';
 const OPS = { username: 'olga', password: 'ops-e2e-password' };
 const VIEWER = { username: 'vera', password: 'viewer-e2e-password' };
 const TOUR = Boolean(process.env.PONT_E2E_SCREENSHOTS);
 const FLAG = 'new-checkout';
-
-type SystemActor = Parameters<RunningServer['pont']['auth']['createUser']>[0];
-const systemActor: SystemActor = { type: 'system', id: 'system', name: 'pont', role: 'admin', groups: [] };
-
-const slug = (text: string) =>
-  text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 
 interface FlagDoc {
   metadata: { resourceVersion: string };
@@ -73,18 +70,8 @@ describe('flags console in Chromium', () => {
   const stored = async (): Promise<FlagDoc> => api('GET', `/api/v1/projects/demo/flags/${FLAG}`);
   const envOf = async (env: string) => (await stored()).spec.environments?.[env];
 
-  async function logIn(username: string, password: string) {
-    await page.goto(url('/login'));
-    await page.getByLabel('Username').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.getByTestId('whoami').textContent()).toBe(username);
-  }
-
-  async function logOut() {
-    await page.getByRole('button', { name: 'Log out' }).click();
-    await page.waitForURL(/\/login/);
-  }
+  const logIn = (username: string, password: string) => logInAs(page, server?.url ?? '', username, password);
+  const logOut = () => logOutOf(page);
 
   const nav = (name: string | RegExp) =>
     page
@@ -97,31 +84,12 @@ describe('flags console in Chromium', () => {
   const tab = (name: string) => page.getByRole('tab', { name, exact: true });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is required at ${CHROMIUM} for the console end-to-end test (Debian package "chromium"); it is never skipped`,
-      );
-    }
-    if (!existsSync(join(WEB_DIR, 'index.html'))) {
-      throw new Error(
-        `the console is not built (${WEB_DIR}/index.html missing): run npm run build -w @pont/web`,
-      );
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
+    requireRealParts();
     const dataDir = mkdtempSync(join(tmpdir(), 'pont-web-flags-e2e-data-'));
     const profileDir = mkdtempSync(join(tmpdir(), 'pont-web-flags-e2e-chromium-'));
     temp.push(dataDir, profileDir);
 
-    server = await startServer(
-      loadConfig({
-        PONT_DATA_DIR: dataDir,
-        PONT_PORT: '0',
-        PONT_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        PONT_LOG_LEVEL: 'warn',
-        PONT_WEB_DIR: WEB_DIR,
-      }),
-      { handleSignals: false, print: () => {} },
-    );
+    server = await startConsoleServer(dataDir, ADMIN_PASSWORD);
     await server.pont.auth.createUser(systemActor, { ...OPS, role: 'ops', displayName: 'Olga' });
     await server.pont.auth.createUser(systemActor, { ...VIEWER, role: 'viewer', displayName: 'Vera' });
     const login = await fetch(url('/api/v1/auth/login'), {
@@ -165,24 +133,10 @@ describe('flags console in Chromium', () => {
       })
     ).token;
 
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-      viewport: { width: 1440, height: 900 },
-    });
-    context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
+    ({ context, page } = await openBrowser(profileDir, 15_000));
   }, 120_000);
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await page?.screenshot({
-        path: join(ARTIFACTS, `failed-flags-${slug(task.name)}.png`),
-        fullPage: true,
-      });
-    });
-  });
+  screenshotOnFailure(() => page, 'failed-flags-');
 
   afterAll(async () => {
     await context?.close();
