@@ -12,6 +12,9 @@ export default defineConfig({
       '@pont/sdk/openfeature': fileURLToPath(
         new URL('./packages/sdk/src/openfeature/index.ts', import.meta.url),
       ),
+      '@pont/sdk/node-filter': fileURLToPath(
+        new URL('./packages/sdk/src/node-filter/index.ts', import.meta.url),
+      ),
       '@pont/sdk': src('sdk'),
       '@pont/server/rundeck': fileURLToPath(
         new URL('./packages/server/src/modules/jobs/rundeck-import/index.ts', import.meta.url),

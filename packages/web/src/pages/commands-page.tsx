@@ -1,3 +1,4 @@
+import { NodeFilterError, selectNodes } from '@pont/sdk/node-filter';
 import { type FormEvent, useMemo, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { listExecutions, runCommand } from '../api/jobs';
@@ -11,7 +12,6 @@ import { PageHeader } from '../components/page-header';
 import { StateBadge } from '../components/state-badge';
 import { adhocCommand, rememberCommand } from '../lib/adhoc-commands';
 import { plural } from '../lib/format';
-import { NodeFilterError, selectNodes } from '../lib/node-filter';
 import { relativeTime } from '../lib/time';
 import { invalidate, useQuery } from '../lib/use-query';
 import { ExecutionTitle } from './activity-page';

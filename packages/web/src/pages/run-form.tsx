@@ -1,3 +1,4 @@
+import { NodeFilterError, selectNodes } from '@pont/sdk/node-filter';
 import { type FormEvent, type ReactNode, useId, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { type OptionValues, runJob } from '../api/jobs';
@@ -15,7 +16,6 @@ import {
   requestValue,
   validateOption,
 } from '../lib/job-options';
-import { NodeFilterError, selectNodes } from '../lib/node-filter';
 
 /**
  * The run form of a job, built from its options: defaults filled in, the server's checks made

@@ -1,6 +1,6 @@
 /**
- * The server's node filter syntax (packages/server/src/modules/jobs/node-filter.ts), evaluated in
- * the browser so the command box can say which nodes a filter matches while it is typed:
+ * Node filters, in Rundeck's syntax so Rundeck jobs keep their filters. The server resolves them
+ * to run jobs; the console evaluates the same code while a filter is typed.
  *
  *   tags: web              nodes tagged web
  *   tags: web+tomcat       tagged web and tomcat
@@ -10,12 +10,14 @@
  *   os: linux              any attribute; also hostname, username, executor
  *   app-1 app-2            bare words are names (either of them)
  *
- * The server stays the judge: it resolves the filter again when the command runs.
+ * Terms on different keys must all match; a node matching any `!` term is excluded; an empty
+ * filter selects every node.
  */
 
 export interface FilterTerm {
   key: string;
   exclude: boolean;
+  /** Alternatives (any); each alternative is a list of values that must all match (tags `a+b`). */
   alternatives: string[][];
 }
 
@@ -46,7 +48,7 @@ export function parseNodeFilter(text: string | undefined): FilterTerm[] {
       continue;
     }
     const value = (match[3] ?? '').replace(/^"(.*)"$/, '$1');
-    if (!value) throw new NodeFilterError(`empty value for "${match[2]}"`);
+    if (!value) throw new NodeFilterError(`empty value for "${match[2]}" in node filter "${text}"`);
     const alternatives = isRegex(value) ? [[value]] : value.split(',').map((alt) => alt.split('+'));
     for (const alt of alternatives.flat()) {
       if (!isRegex(alt)) continue;
@@ -64,6 +66,7 @@ export function parseNodeFilter(text: string | undefined): FilterTerm[] {
 
 const globCache = new Map<string, RegExp>();
 
+/** Glob with `*` (any run of characters) and `?` (one character), as filters and policies use. */
 export function globMatch(glob: string, value: string): boolean {
   if (glob === '*') return true;
   if (!glob.includes('*') && !glob.includes('?')) return glob === value;
@@ -76,6 +79,7 @@ export function globMatch(glob: string, value: string): boolean {
       else out += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
     re = new RegExp(`${out}$`);
+    if (globCache.size > 10_000) globCache.clear();
     globCache.set(glob, re);
   }
   return re.test(value);
@@ -117,10 +121,22 @@ export function matchesFilter(terms: FilterTerm[], node: FilterableNode): boolea
   return terms.every((t) => (t.exclude ? !termMatches(t, node) : termMatches(t, node)));
 }
 
-/** The nodes a filter selects, by name; throws NodeFilterError for a filter the server would refuse. */
-export function selectNodes<N extends FilterableNode>(nodes: N[], filter: string | undefined): N[] {
+/**
+ * The nodes a filter selects, ordered by the rank attribute (default: name, numbers compared as
+ * numbers); throws NodeFilterError for a filter the server refuses.
+ */
+export function selectNodes<N extends FilterableNode>(
+  nodes: N[],
+  filter: string | undefined,
+  rank: { attribute?: string; order?: 'ascending' | 'descending' } = {},
+): N[] {
   const terms = parseNodeFilter(filter);
-  return nodes
-    .filter((n) => matchesFilter(terms, n))
-    .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+  const chosen = nodes.filter((n) => matchesFilter(terms, n));
+  const attribute = rank.attribute ?? 'name';
+  const key = (n: N) => fieldValues(n, attribute)[0] ?? '';
+  chosen.sort(
+    (a, b) => key(a).localeCompare(key(b), undefined, { numeric: true }) || a.name.localeCompare(b.name),
+  );
+  if (rank.order === 'descending') chosen.reverse();
+  return chosen;
 }

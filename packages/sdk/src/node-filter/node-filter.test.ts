@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type FilterableNode, NodeFilterError, parseNodeFilter, selectNodes } from './node-filter.js';
 
+// One set of cases for the one implementation jobs and the console's command box both use.
 const node = (name: string, tags: string[], attributes: Record<string, string> = {}): FilterableNode => ({
   name,
   hostname: `${name}.example`,
@@ -28,9 +29,14 @@ describe('node filters (Rundeck syntax)', () => {
   it('matches regular expressions', () =>
     expect(names('name: /^(app-1|db-.*)$/')).toEqual(['app-1', 'db-1']));
   it('excludes with !', () => expect(names('name: app-* !name: app-3')).toEqual(['app-1', 'app-2']));
+  it('excludes a bare !name', () => expect(names('!app-1')).toEqual(['app-2', 'app-3', 'db-1']));
   it('combines keys with and, attributes included', () =>
     expect(names('tags: web os: linux')).toEqual(['app-1', 'app-2']));
   it('treats bare words as names', () => expect(names('app-2 db-1')).toEqual(['app-2', 'db-1']));
+  it('matches hostname and executor', () => {
+    expect(names('hostname: db-*.example')).toEqual(['db-1']);
+    expect(names('executor: local')).toEqual([]);
+  });
   it('orders by a rank attribute, numerically, either way', () => {
     expect(names('', { attribute: 'rack' })).toEqual(['app-2', 'app-1', 'app-3', 'db-1']);
     expect(names('', { attribute: 'rack', order: 'descending' })).toEqual([
@@ -40,7 +46,8 @@ describe('node filters (Rundeck syntax)', () => {
       'app-2',
     ]);
   });
-  it('refuses a bad regular expression with a clear message', () => {
+  it('refuses a bad regular expression and an empty value with a clear message', () => {
     expect(() => parseNodeFilter('name: /(/')).toThrow(NodeFilterError);
+    expect(() => parseNodeFilter('tags: ""')).toThrow(/empty value for "tags"/);
   });
 });

@@ -1,0 +1,9 @@
+export {
+  type FilterableNode,
+  type FilterTerm,
+  globMatch,
+  matchesFilter,
+  NodeFilterError,
+  parseNodeFilter,
+  selectNodes,
+} from './node-filter.js';
