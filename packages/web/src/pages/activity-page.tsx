@@ -16,11 +16,11 @@ import { EmptyRow, LoadingRow } from '../components/delayed';
 import { DurationChart } from '../components/duration-chart';
 import { ErrorNotice, isForbidden, NotAllowed } from '../components/error-notice';
 import { Icon } from '../components/icon';
+import { LoadMore } from '../components/load-more';
 import { PageHeader } from '../components/page-header';
 import { SelectFilter, SINCE_OPTIONS } from '../components/select-filter';
 import { StateBadge } from '../components/state-badge';
 import { adhocCommand } from '../lib/adhoc-commands';
-import { plural } from '../lib/format';
 import { runStats } from '../lib/run-stats';
 import { formatDuration, formatTime, relativeTime } from '../lib/time';
 import { useInterval } from '../lib/use-interval';
@@ -293,17 +293,13 @@ export function ActivityPage() {
           </tbody>
         </table>
       </div>
-      <div className="load-more">
-        {nextBefore ? (
-          <button type="button" className="btn" disabled={loadingMore} onClick={loadMore}>
-            {loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        ) : (
-          items.length > 0 && (
-            <span className="muted small">{plural(items.length, 'execution')}, no more.</span>
-          )
-        )}
-      </div>
+      <LoadMore
+        more={Boolean(nextBefore)}
+        loading={loadingMore}
+        onLoad={loadMore}
+        count={items.length}
+        noun="execution"
+      />
     </>
   );
 }

@@ -8,11 +8,14 @@ import { ActionBadge, Badge } from '../components/badge';
 import { ChangeList } from '../components/change-list';
 import { EmptyRow, LoadingRow } from '../components/delayed';
 import { ErrorNotice, isForbidden, NotAllowed } from '../components/error-notice';
+import { LoadMore } from '../components/load-more';
 import { PageHeader } from '../components/page-header';
+import { RowExpander } from '../components/row-expander';
 import { SelectFilter, SINCE_OPTIONS } from '../components/select-filter';
 import { plural } from '../lib/format';
 import { formatTime, relativeTime } from '../lib/time';
 import { useDebounced } from '../lib/use-debounced';
+import { useExpanded } from '../lib/use-expanded';
 import { useQuery } from '../lib/use-query';
 
 const PAGE_SIZE = 50;
@@ -68,7 +71,7 @@ export function AuditPage() {
   const first = useQuery(key, () => queryAudit({ ...filter, limit: PAGE_SIZE }));
   const [more, setMore] = useState<{ key: string; items: AuditEvent[]; nextBefore?: string | undefined }>();
   const [loadingMore, setLoadingMore] = useState(false);
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const rows = useExpanded();
 
   const extra = more?.key === key ? more : undefined;
   const items = [...(first.data?.items ?? []), ...(extra?.items ?? [])];
@@ -93,14 +96,6 @@ export function AuditPage() {
       setLoadingMore(false);
     }
   };
-
-  const toggle = (id: string) =>
-    setOpen((set) => {
-      const next = new Set(set);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
   if (isForbidden(first.error)) return <NotAllowed error={first.error} what="the audit log" />;
   // Modules add actions (run, approve, …): offer every action seen so far besides the known ones.
@@ -169,27 +164,16 @@ export function AuditPage() {
               <EmptyRow colSpan={8}>No event matches these filters.</EmptyRow>
             )}
             {items.map((event) => {
-              const expanded = open.has(event.id);
+              const expanded = rows.isOpen(event.id);
               const canExpand = event.changes.length > 0 || Boolean(event.message);
               return (
                 <Fragment key={event.id}>
                   <tr
                     className={`row--link${expanded ? ' row--open' : ''}`}
                     data-testid="audit-row"
-                    onClick={() => canExpand && toggle(event.id)}
+                    onClick={() => canExpand && rows.toggle(event.id)}
                   >
-                    <td className="toggle-col">
-                      {canExpand && (
-                        <button
-                          type="button"
-                          className="expander"
-                          aria-expanded={expanded}
-                          aria-label={expanded ? 'Hide changes' : 'Show changes'}
-                        >
-                          {expanded ? '▾' : '▸'}
-                        </button>
-                      )}
-                    </td>
+                    <td className="toggle-col">{canExpand && <RowExpander expanded={expanded} />}</td>
                     <td className="mono small nowrap" title={relativeTime(event.time)}>
                       {formatTime(event.time)}
                     </td>
@@ -230,15 +214,13 @@ export function AuditPage() {
           </tbody>
         </table>
       </div>
-      <div className="load-more">
-        {nextBefore ? (
-          <button type="button" className="btn" disabled={loadingMore} onClick={loadMore}>
-            {loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        ) : (
-          items.length > 0 && <span className="muted small">{plural(items.length, 'event')}, no more.</span>
-        )}
-      </div>
+      <LoadMore
+        more={Boolean(nextBefore)}
+        loading={loadingMore}
+        onLoad={loadMore}
+        count={items.length}
+        noun="event"
+      />
     </>
   );
 }

@@ -4,8 +4,10 @@ import type { AuditEvent } from '../../api/types';
 import { ActionBadge, EnvBadge } from '../../components/badge';
 import { EmptyRow, LoadingRow } from '../../components/delayed';
 import { ErrorNotice } from '../../components/error-notice';
-import { plural } from '../../lib/format';
+import { LoadMore } from '../../components/load-more';
+import { RowExpander } from '../../components/row-expander';
 import { formatTime, relativeTime } from '../../lib/time';
+import { useExpanded } from '../../lib/use-expanded';
 import { useQuery } from '../../lib/use-query';
 import { FlagDiff } from './common';
 
@@ -26,7 +28,7 @@ export function HistoryCard({
   );
   const [more, setMore] = useState<{ items: AuditEvent[]; nextBefore?: string | undefined }>();
   const [loadingMore, setLoadingMore] = useState(false);
-  const [open, setOpen] = useState<Set<string>>(new Set());
+  const rows = useExpanded();
   const items = [...(first.data?.items ?? []), ...(more?.items ?? [])];
   const nextBefore = more ? more.nextBefore : first.data?.nextBefore;
 
@@ -40,14 +42,6 @@ export function HistoryCard({
       setLoadingMore(false);
     }
   };
-  const toggle = (id: string) =>
-    setOpen((set) => {
-      const next = new Set(set);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
-
   return (
     <section className="card flag-history" aria-label="History">
       <ErrorNotice error={first.error} title="Cannot read the history" />
@@ -66,27 +60,16 @@ export function HistoryCard({
           {first.loading && <LoadingRow colSpan={6} />}
           {!first.loading && items.length === 0 && <EmptyRow colSpan={6}>No change recorded yet.</EmptyRow>}
           {items.map((event) => {
-            const expanded = open.has(event.id);
+            const expanded = rows.isOpen(event.id);
             const canExpand = event.changes.length > 0;
             return (
               <Fragment key={event.id}>
                 <tr
                   className={`${canExpand ? 'row--link' : ''}${expanded ? ' row--open' : ''}`}
                   data-testid="history-row"
-                  onClick={() => canExpand && toggle(event.id)}
+                  onClick={() => canExpand && rows.toggle(event.id)}
                 >
-                  <td className="toggle-col">
-                    {canExpand && (
-                      <button
-                        type="button"
-                        className="expander"
-                        aria-expanded={expanded}
-                        aria-label={expanded ? 'Hide changes' : 'Show changes'}
-                      >
-                        {expanded ? '▾' : '▸'}
-                      </button>
-                    )}
-                  </td>
+                  <td className="toggle-col">{canExpand && <RowExpander expanded={expanded} />}</td>
                   <td className="small nowrap" title={formatTime(event.time)}>
                     {relativeTime(event.time)}
                   </td>
@@ -119,15 +102,13 @@ export function HistoryCard({
           })}
         </tbody>
       </table>
-      <div className="load-more">
-        {nextBefore ? (
-          <button type="button" className="btn" disabled={loadingMore} onClick={loadMore}>
-            {loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        ) : (
-          items.length > 0 && <span className="muted small">{plural(items.length, 'event')}, no more.</span>
-        )}
-      </div>
+      <LoadMore
+        more={Boolean(nextBefore)}
+        loading={loadingMore}
+        onLoad={loadMore}
+        count={items.length}
+        noun="event"
+      />
     </section>
   );
 }
