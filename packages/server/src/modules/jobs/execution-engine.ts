@@ -4,7 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { durationMs } from '../../lib/durations.js';
 import { newId } from '../../lib/ids.js';
 import { sleep } from '../../lib/limiter.js';
-import { type Execution, type ExecutionState, FINAL_STATES, WORKFLOW_NODE } from './execution.js';
+import { type Execution, type ExecutionState, WORKFLOW_NODE } from './execution.js';
 import type { ExecutionRecord, ExecutionStore } from './execution.store.js';
 import type { JobSpec } from './job.js';
 import type { LiveLogs } from './live-logs.js';
@@ -312,7 +312,6 @@ export function createExecutionEngine(deps: EngineDeps) {
       }
       void pump();
     },
-    isRunningHere: (id: string) => running.has(id),
     /** Ends a running execution of this process; false when it runs elsewhere or not at all. */
     kill(id: string): boolean {
       const entry = running.get(id);
@@ -336,6 +335,5 @@ export function createExecutionEngine(deps: EngineDeps) {
         await finished;
       }
     },
-    isFinal: (state: ExecutionState) => FINAL_STATES.has(state),
   };
 }

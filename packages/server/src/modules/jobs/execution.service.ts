@@ -452,7 +452,7 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       query: LogQuery,
       emit: (event: LiveEvent) => void,
     ): Promise<() => void> {
-      const record = await load(actor, project, id);
+      await load(actor, project, id);
       let next = query.from ?? 0;
       let caughtUp = false;
       const early: LiveEvent[] = [];
@@ -482,7 +482,6 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
         const rest = await store.logs(id, { ...query, from: next });
         emit({ lines: rest, finished: { state: current.state } });
       }
-      void record;
       return unsubscribe;
     },
 

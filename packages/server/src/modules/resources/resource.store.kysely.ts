@@ -98,15 +98,6 @@ export function createKyselyResourceStore(db: Kysely<Database>): ResourceStore {
         .executeTakeFirstOrThrow();
       return String(row.value);
     },
-
-    async latestVersion(kind) {
-      const row = await db
-        .selectFrom('resources')
-        .select((eb) => eb.fn.max('resource_version').as('v'))
-        .where('kind', '=', kind)
-        .executeTakeFirst();
-      return String(row?.v ?? 0);
-    },
   };
 }
 

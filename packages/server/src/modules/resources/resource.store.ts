@@ -32,6 +32,4 @@ export interface ResourceStore {
   listProject(project: string): Promise<Resource[]>;
   /** Next value of the cluster-wide, monotonic resource version. */
   nextVersion(): Promise<string>;
-  /** Highest version written so far for a kind (a cheap cache key). */
-  latestVersion(kind: string): Promise<string>;
 }
