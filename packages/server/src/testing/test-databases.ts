@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type Db, openDatabase } from '../db/database.js';
 
 /** Where the tests' PostgreSQL server is; `.ci/run` starts it on loopback. */
 export const TEST_POSTGRES_URL =
@@ -48,6 +49,28 @@ export async function createTestDatabase(dialect: 'sqlite' | 'postgres'): Promis
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
+    },
+  };
+}
+
+export interface MigratedTestDatabase {
+  db: Db;
+  /** Closes the connection and drops the database. */
+  close(): Promise<void>;
+}
+
+/** A fresh database of the dialect, migrated to the latest schema: what store tests start from. */
+export async function openMigratedTestDatabase(
+  dialect: 'sqlite' | 'postgres',
+): Promise<MigratedTestDatabase> {
+  const database = await createTestDatabase(dialect);
+  const db = openDatabase({ url: database.url, sqliteFile: join(database.dataDir, 'pont.db') });
+  await db.migrate();
+  return {
+    db,
+    async close() {
+      await db.destroy();
+      await database.drop();
     },
   };
 }

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../db/database.js';
+import type { Db } from '../../db/database.js';
 import { newId } from '../../lib/ids.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/index.js';
+import { DIALECTS, type MigratedTestDatabase, openMigratedTestDatabase } from '../../testing/index.js';
 import type { Artifact, DeploymentRecord } from './deployment.js';
 import type { DeploymentStore } from './deployment.store.js';
 import { createKyselyDeploymentStore } from './deployment.store.kysely.js';
 
 describe.each(DIALECTS)('deployment store on %s', (dialect) => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: Db;
   let store: DeploymentStore;
 
@@ -30,15 +30,11 @@ describe.each(DIALECTS)('deployment store on %s', (dialect) => {
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    db = openDatabase({ url: database.url, sqliteFile: `${database.dataDir}/pont.db` });
-    await db.migrate();
+    database = await openMigratedTestDatabase(dialect);
+    db = database.db;
     store = createKyselyDeploymentStore(db.kysely);
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  afterAll(() => database.close());
 
   it('stores and reads a deployment with every field', async () => {
     const d = record({

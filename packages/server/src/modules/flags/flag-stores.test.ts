@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../db/database.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/index.js';
+import type { Db } from '../../db/database.js';
+import { DIALECTS, type MigratedTestDatabase, openMigratedTestDatabase } from '../../testing/index.js';
 import { systemActor } from '../auth/index.js';
 import type { StoredFlagChange } from './flag-change.js';
 import { createKyselyFlagChangeStore } from './flag-change.store.kysely.js';
@@ -36,18 +36,14 @@ const row = (over: Partial<MetricRow>): MetricRow => ({
 });
 
 describe.each(DIALECTS)('flag stores on %s', (dialect) => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    db = openDatabase({ url: database.url, sqliteFile: `${database.dataDir}/pont.db` });
-    await db.migrate();
+    database = await openMigratedTestDatabase(dialect);
+    db = database.db;
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  afterAll(() => database.close());
 
   it('stores flag changes and moves each one at most once', async () => {
     const store = createKyselyFlagChangeStore(db.kysely);

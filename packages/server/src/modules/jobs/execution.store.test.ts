@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../db/database.js';
-import { createTestDatabase, createTestPont, DIALECTS, type TestDatabase } from '../../testing/index.js';
+import type { Db } from '../../db/database.js';
+import {
+  createTestPont,
+  DIALECTS,
+  type MigratedTestDatabase,
+  openMigratedTestDatabase,
+} from '../../testing/index.js';
 import { createKyselyApprovalStore } from '../approvals/approval.store.kysely.js';
 import { systemActor } from '../auth/index.js';
 import type { ExecutionRecord } from './execution.store.js';
@@ -26,17 +31,13 @@ const record = (id: string, fields: Partial<ExecutionRecord> = {}): ExecutionRec
 });
 
 describe.each(DIALECTS)('execution store on %s', (dialect) => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: Db;
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    db = openDatabase({ url: database.url, sqliteFile: `${database.dataDir}/pont.db` });
-    await db.migrate();
+    database = await openMigratedTestDatabase(dialect);
+    db = database.db;
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  afterAll(() => database.close());
 
   it('stores executions and moves states only from the expected ones', async () => {
     const store = createKyselyExecutionStore(db.kysely);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../db/database.js';
-import { createTestDatabase, DIALECTS, type TestDatabase } from '../../testing/index.js';
+import type { Db } from '../../db/database.js';
+import { DIALECTS, type MigratedTestDatabase, openMigratedTestDatabase } from '../../testing/index.js';
 import { parseLabelSelector } from './label-selector.js';
 import type { Resource } from './resource.js';
 import { createKyselyResourceStore } from './resource.store.kysely.js';
@@ -22,18 +22,14 @@ const resource = (name: string, project = 'shop', labels: Record<string, string>
 });
 
 describe.each(DIALECTS)('resource store on %s', (dialect) => {
-  let database: TestDatabase;
+  let database: MigratedTestDatabase;
   let db: Db;
 
   beforeAll(async () => {
-    database = await createTestDatabase(dialect);
-    db = openDatabase({ url: database.url, sqliteFile: `${database.dataDir}/pont.db` });
-    await db.migrate();
+    database = await openMigratedTestDatabase(dialect);
+    db = database.db;
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  afterAll(() => database.close());
 
   it('inserts, reads back and deletes a resource with its JSON intact', async () => {
     const store = createKyselyResourceStore(db.kysely);
