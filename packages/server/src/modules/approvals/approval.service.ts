@@ -49,6 +49,47 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     });
   }
 
+  async function decide(
+    actor: Actor,
+    id: string,
+    decision: 'approved' | 'rejected',
+    comment?: string,
+  ): Promise<Approval> {
+    const approval = await store.get(id);
+    if (!approval) throw new PontError('NOT_FOUND', `approval ${id} not found`);
+    await authorizer.require(actor, 'approve', {
+      kind: SUBJECT_KINDS[approval.subjectType],
+      project: approval.project,
+      name: approval.subjectName,
+      environment: approval.environment,
+    });
+    if (approval.requestedBy === actorLabel(actor)) {
+      throw new PontError(
+        'FORBIDDEN',
+        `${approval.requestedBy} requested this and cannot approve it too; another person with approve must decide`,
+      );
+    }
+    const at = isoNow(clock);
+    if (!(await store.decide(id, decision, actorLabel(actor), at, comment))) {
+      throw new PontError('INVALID_STATE', `approval ${id} is already ${approval.status}`);
+    }
+    const decided: Approval = {
+      ...approval,
+      status: decision,
+      decidedBy: actorLabel(actor),
+      decidedAt: at,
+      ...(comment ? { comment } : {}),
+    };
+    await record(
+      actor,
+      decision === 'approved' ? 'approve' : 'reject',
+      decided,
+      comment ? `${approval.summary}: ${comment}` : approval.summary,
+    );
+    decisions.publish({ approval: decided, decision });
+    return decided;
+  }
+
   return {
     async request(
       actor: Actor,
@@ -73,45 +114,28 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       return approval;
     },
 
-    async decide(
+    decide,
+
+    /**
+     * Decides the pending approval of a subject (`pont approve EXEC`, a deployment's approve
+     * button); `state` is the subject's own state, for the answer when nothing is pending.
+     */
+    async decidePendingFor(
       actor: Actor,
-      id: string,
+      subjectType: ApprovalSubject,
+      subjectId: string,
       decision: 'approved' | 'rejected',
-      comment?: string,
+      comment: string | undefined,
+      state: string,
     ): Promise<Approval> {
-      const approval = await store.get(id);
-      if (!approval) throw new PontError('NOT_FOUND', `approval ${id} not found`);
-      await authorizer.require(actor, 'approve', {
-        kind: SUBJECT_KINDS[approval.subjectType],
-        project: approval.project,
-        name: approval.subjectName,
-        environment: approval.environment,
-      });
-      if (approval.requestedBy === actorLabel(actor)) {
+      const pending = (await store.forSubject(subjectType, subjectId)).find((a) => a.status === 'pending');
+      if (!pending) {
         throw new PontError(
-          'FORBIDDEN',
-          `${approval.requestedBy} requested this and cannot approve it too; another person with approve must decide`,
+          'INVALID_STATE',
+          `${subjectType} ${subjectId} is not waiting for an approval (it is ${state})`,
         );
       }
-      const at = isoNow(clock);
-      if (!(await store.decide(id, decision, actorLabel(actor), at, comment))) {
-        throw new PontError('INVALID_STATE', `approval ${id} is already ${approval.status}`);
-      }
-      const decided: Approval = {
-        ...approval,
-        status: decision,
-        decidedBy: actorLabel(actor),
-        decidedAt: at,
-        ...(comment ? { comment } : {}),
-      };
-      await record(
-        actor,
-        decision === 'approved' ? 'approve' : 'reject',
-        decided,
-        comment ? `${approval.summary}: ${comment}` : approval.summary,
-      );
-      decisions.publish({ approval: decided, decision });
-      return decided;
+      return decide(actor, pending.id, decision, comment);
     },
 
     async cancelFor(subjectType: ApprovalSubject, subjectId: string, by: string): Promise<void> {

@@ -597,13 +597,7 @@ export function createDeploymentService(deps: DeploymentServiceDeps) {
       comment?: string,
     ): Promise<Deployment> {
       const record = await load(actor, project, id);
-      const pending = (await approvals.forSubject('deployment', id)).find((a) => a.status === 'pending');
-      if (!pending)
-        throw new PontError(
-          'INVALID_STATE',
-          `deployment ${id} is not waiting for an approval (it is ${record.status})`,
-        );
-      await approvals.decide(actor, pending.id, decision, comment);
+      await approvals.decidePendingFor(actor, 'deployment', id, decision, comment, record.status);
       return presentRecord((await store.get(id)) ?? record);
     },
 

@@ -522,13 +522,7 @@ export function createExecutionService(deps: ExecutionServiceDeps) {
       comment?: string,
     ): Promise<Execution> {
       const record = await load(actor, project, id);
-      const pending = (await approvals.forSubject('execution', id)).find((a) => a.status === 'pending');
-      if (!pending)
-        throw new PontError(
-          'INVALID_STATE',
-          `execution ${id} is not waiting for an approval (it is ${record.state})`,
-        );
-      await approvals.decide(actor, pending.id, decision, comment);
+      await approvals.decidePendingFor(actor, 'execution', id, decision, comment, record.state);
       return present((await store.get(id)) ?? record);
     },
 
